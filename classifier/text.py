@@ -1,0 +1,351 @@
+"""Text processing with spaCy: normalization, sentences, sections, scope and cues.
+
+The model never sees a document raw. It sees the clauses that still ask for
+something once boilerplate sections, exclusions ("DP is out of scope") and
+history ("the GLP tox package was completed last year") are taken out, plus
+one token per taxonomy cue found in them, so that every synonym and
+abbreviation of a service shares a feature. Evidence sentences come from the
+same segments, so what is shown to a person is what the model used.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from classifier.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
+
+KEPT = "kept"
+EXCLUSION = "exclusion"
+HISTORY = "history"
+BOILERPLATE = "boilerplate"
+
+SERVICE_CUE_PREFIX = "zzsvc"
+STAGE_CUE_PREFIX = "zzstage"
+INTEGRATED_CUE_TOKEN = "zzintegrated"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_HSPACE = re.compile(r"[ \t\xa0]+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_HEADING_NUMBER = re.compile(r"^\s*(?:section|article|part|annex|appendix)?\s*(?:[0-9]+(?:\.[0-9]+)*|[ivxlc]+|[a-z])[.)]?\s+", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa>]|\(?[0-9a-z]{1,3}[.)])\s+", re.I)
+
+if not Doc.has_extension("segments"):
+    Doc.set_extension("segments", default=None)
+
+
+def normalize_text(text: str) -> str:
+    """Make any string safe and uniform: valid UTF-8, no control or bidi marks, tidy spaces."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"',
+                           0x2013: "-", 0x2014: "-", 0x2212: "-", 0x2028: "\n", 0x2029: "\n"})
+    text = _CONTROL.sub(" ", text)
+    text = _HSPACE.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _MANY_NEWLINES.sub("\n\n", text).strip()
+
+
+@dataclass
+class Segment:
+    """One sentence of the document and what the scope rules made of it."""
+
+    text: str
+    start: int
+    end: int
+    section: str
+    status: str
+    kept_text: str = ""
+    service_cues: list[str] = field(default_factory=list)
+    stage_cues: list[str] = field(default_factory=list)
+    integrated: bool = False
+
+
+@dataclass
+class ProcessedDocument:
+    text: str
+    segments: list[Segment]
+
+    @property
+    def kept(self) -> list[Segment]:
+        return [s for s in self.segments if s.status == KEPT]
+
+    @property
+    def model_input(self) -> str:
+        return segments_model_input(self.kept)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+def segment_model_input(segment: Segment) -> str:
+    """A kept segment as the model reads it: its kept words and its cue tokens."""
+    cues = [f"{SERVICE_CUE_PREFIX}{c}" for c in segment.service_cues]
+    cues += [f"{STAGE_CUE_PREFIX}{c}" for c in segment.stage_cues]
+    if segment.integrated:
+        cues.append(INTEGRATED_CUE_TOKEN)
+    return " ".join([segment.kept_text, *cues]).strip()
+
+
+def segments_model_input(segments: Iterable[Segment]) -> str:
+    return "\n".join(segment_model_input(s) for s in segments)
+
+
+def cue_token_id(cue_key: str) -> str:
+    """Cue tokens must survive a word tokenizer: letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", cue_key.lower())
+
+
+def _phrase_matcher(nlp: Language, attr: str, groups: dict[str, Iterable[str]]) -> PhraseMatcher:
+    matcher = PhraseMatcher(nlp.vocab, attr=attr)
+    for key, phrases in groups.items():
+        docs = [nlp.make_doc(p) for p in phrases if p.strip()]
+        if docs:
+            matcher.add(key, docs)
+    return matcher
+
+
+_NUMBERING = re.compile(r"^\(?(?:[0-9]{1,3}(?:\.[0-9]{1,3})*|[ivxIVX]{1,5}|[a-zA-Z])[.)]$")
+
+
+class LineBreaks:
+    """Every line is at least one sentence: headings, bullets and form fields rarely end in a period."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        line_start = True
+        for i, token in enumerate(doc[:-1]):
+            if token.is_space and "\n" in token.text:
+                doc[i + 1].is_sent_start = True
+                line_start = True
+                continue
+            if line_start:
+                # "3." or "(a)" opening a line numbers what follows; it is no sentence of its own.
+                for j in range(i, min(i + 3, len(doc) - 1)):
+                    if _NUMBERING.match("".join(t.text for t in doc[i:j + 1])):
+                        for k in range(i + 1, j + 2):
+                            doc[k].is_sent_start = False
+                        break
+            line_start = False
+        return doc
+
+
+class ScopeAnnotator:
+    """Sections, clause-level exclusion and history, and cue matches, per sentence."""
+
+    def __init__(self, nlp: Language, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        scope = taxonomy.scope
+        self.scope_matcher = _phrase_matcher(nlp, "LOWER", {
+            EXCLUSION: scope.get("exclusion", ()),
+            HISTORY: scope.get("history", ()),
+            "SAFE": scope.get("safe", ()),
+            "BREAK": scope.get("clause_breaks", ()),
+            "LEAD": scope.get("leading_exclusions", ()),
+            "REQUEST": scope.get("requests", ()),
+        })
+        self.negation = Matcher(nlp.vocab)
+        needs = [w for w in scope.get("negated_needs", ()) if " " not in w]
+        self.negation.add(EXCLUSION, [
+            [{"LOWER": {"IN": ["no", "not", "n't", "never"]}},
+             {"IS_PUNCT": False, "OP": "{0,4}"},
+             {"LOWER": {"IN": needs}}],
+        ])
+        cue_groups: dict[str, list[str]] = {}
+        abbr_groups: dict[str, list[str]] = {}
+        for s in taxonomy.services:
+            cue_groups[f"svc:{s.id}"] = list(s.cues)
+            abbr_groups[f"svc:{s.id}"] = list(s.abbreviations)
+        for st in taxonomy.stages:
+            cue_groups[f"stage:{st.id}"] = list(st.cues)
+            abbr_groups[f"stage:{st.id}"] = list(st.abbreviations)
+        cue_groups["integrated"] = list(taxonomy.integrated_cues)
+        self.cue_matcher = _phrase_matcher(nlp, "LOWER", cue_groups)
+        self.abbr_matcher = _phrase_matcher(nlp, "ORTH", abbr_groups)
+        self.sections = {k: [c.lower() for c in v] for k, v in taxonomy.sections.items()}
+        self.vocab = nlp.vocab
+
+    # -- sections -------------------------------------------------------------------------
+    def _heading_kind(self, heading: str) -> str | None:
+        text = _HEADING_NUMBER.sub("", heading.lower()).strip(" :.-#*\t")
+        for kind in ("boilerplate", "excluded", "requirements"):
+            for cue in self.sections.get(kind, ()):
+                if kind == "requirements":
+                    if text.startswith(cue):
+                        return kind
+                elif re.search(rf"\b{re.escape(cue)}\b", text):
+                    return kind
+        return None
+
+    @staticmethod
+    def _looks_like_heading(sent: Span, text: str) -> bool:
+        words = [t for t in sent if not t.is_space and not t.is_punct]
+        if not words or len(words) > 12 or not any(t.is_alpha for t in words):
+            return False
+        if text.endswith(":"):
+            return True
+        if text.endswith((".", "?", "!", ",", ";")):
+            return False
+        alpha = [t for t in words if t.is_alpha]
+        titled = sum(1 for t in alpha if t.text[0].isupper()) >= max(1, len(alpha) * 0.6)
+        return bool(_HEADING_NUMBER.match(text)) or titled or text.isupper()
+
+    # -- the component ------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        scope_hits = self._hits(doc)
+        cue_hits = [(self.vocab.strings[m], s, e) for m, s, e in self.cue_matcher(doc)]
+        cue_hits += [(self.vocab.strings[m], s, e) for m, s, e in self.abbr_matcher(doc)]
+        segments: list[Segment] = []
+        section, until_blank = "other", False
+        for sent in doc.sents:
+            text = sent.text.strip()
+            if not text:
+                continue
+            starts_line = sent.start == 0 or "\n" in doc[sent.start - 1].text or doc[sent.start].is_space
+            after_blank = sent.start > 0 and "\n\n" in doc[sent.start - 1].text_with_ws
+            if until_blank and after_blank:
+                section, until_blank = "other", False
+            if starts_line and self._looks_like_heading(sent, text):
+                kind = self._heading_kind(text)
+                # An unknown heading ends a known section only when it is a real heading.
+                if kind is not None or not text.endswith(":"):
+                    section = kind or "other"
+                    until_blank = text.endswith(":") and kind == "excluded"
+                segments.append(self._segment(doc, sent, text, kind or section, scope_hits, cue_hits))
+                continue
+            inline_kind = None
+            if ":" in text[:60]:
+                inline_kind = self._heading_kind(text.split(":", 1)[0])
+            segments.append(self._segment(doc, sent, text, inline_kind or section, scope_hits, cue_hits))
+        doc._.segments = segments
+        return doc
+
+    def _hits(self, doc: Doc) -> list[tuple[str, int, int]]:
+        hits = [(self.vocab.strings[m], s, e) for m, s, e in self.scope_matcher(doc)]
+        hits += [(EXCLUSION, s, e) for _, s, e in self.negation(doc)]
+        safe = [(s, e) for label, s, e in hits if label == "SAFE"]
+        return [(label, s, e) for label, s, e in hits
+                if label != "SAFE" and not any(ss <= s < se or s <= ss < e for ss, se in safe)]
+
+    def _segment(self, doc: Doc, sent: Span, text: str, section: str,
+                 scope_hits: list[tuple[str, int, int]],
+                 cue_hits: list[tuple[str, int, int]]) -> Segment:
+        seg = Segment(text, sent.start_char, sent.end_char, section, KEPT)
+        if section == "boilerplate":
+            seg.status = BOILERPLATE
+            return seg
+        if section == "excluded":
+            seg.status = EXCLUSION
+            return seg
+        kept_spans = self._kept_clauses(doc, sent, scope_hits)
+        if not kept_spans:
+            in_sent = [label for label, s, e in scope_hits
+                       if sent.start <= s < sent.end and label in (EXCLUSION, HISTORY)]
+            seg.status = EXCLUSION if EXCLUSION in in_sent else HISTORY
+            return seg
+        seg.kept_text = " ".join(doc[s:e].text.strip() for s, e in kept_spans).strip()
+        for key, s, e in cue_hits:
+            if any(ks <= s and e <= ke for ks, ke in kept_spans):
+                if key.startswith("svc:"):
+                    seg.service_cues.append(cue_token_id(key[4:]))
+                elif key.startswith("stage:"):
+                    seg.stage_cues.append(cue_token_id(key[6:]))
+                elif key == "integrated":
+                    seg.integrated = True
+        if not seg.kept_text:
+            seg.status = EXCLUSION
+        return seg
+
+    def _kept_clauses(self, doc: Doc, sent: Span,
+                      scope_hits: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+        """Token ranges of the sentence's clauses that carry no exclusion or history cue."""
+        in_sent = [(label, s, e) for label, s, e in scope_hits if sent.start <= s < sent.end]
+        if not any(label in (EXCLUSION, HISTORY) for label, _, _ in in_sent):
+            return [(sent.start, sent.end)]
+        breaks = sorted({s for label, s, _ in in_sent if label in ("BREAK", "LEAD")} | {
+            t.i for t in sent if t.text in (";", ":") or (t.is_space and "\n" in t.text)})
+        leads = {s for label, s, _ in in_sent if label == "LEAD"}
+        bounds: list[tuple[int, int]] = []
+        start = sent.start
+        for b in breaks + [sent.end]:
+            if b > start:
+                bounds.append((start, b))
+            start = max(start, b)
+        clauses: list[tuple[int, int]] = []
+        for s, e in bounds:
+            if s in leads:
+                comma = next((t.i for t in doc[s:e] if t.text == ","), None)
+                if comma is not None:
+                    clauses += [(s, comma), (comma + 1, e)]
+                    continue
+            clauses.append((s, e))
+        kept: list[tuple[int, int]] = []
+        for s, e in clauses:
+            cues = [label for label, hs, _ in in_sent if s <= hs < e]
+            if not any(c in (EXCLUSION, HISTORY) for c in cues):
+                kept.append((s, e))
+                continue
+            kept += self._requests_in_fragments(doc, s, e, in_sent)
+        return [(s, e) for s, e in kept if any(not t.is_punct and not t.is_space for t in doc[s:e])]
+
+    @staticmethod
+    def _requests_in_fragments(doc: Doc, start: int, end: int,
+                               in_sent: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+        """Comma fragments of an excluded clause that ask for something without a cue of their own."""
+        cuts = [start] + [t.i + 1 for t in doc[start:end] if t.text == ","] + [end]
+        kept = []
+        for s, e in zip(cuts, cuts[1:]):
+            labels = {label for label, hs, _ in in_sent if s <= hs < e}
+            if "REQUEST" in labels and not labels & {EXCLUSION, HISTORY}:
+                kept.append((s, e))
+        return kept
+
+
+@Language.factory("rfp_line_breaks")
+def _make_line_breaks(nlp: Language, name: str) -> LineBreaks:
+    return LineBreaks()
+
+
+@Language.factory("rfp_scope", default_config={"taxonomy_path": ""})
+def _make_scope(nlp: Language, name: str, taxonomy_path: str) -> ScopeAnnotator:
+    taxonomy = load_taxonomy(taxonomy_path) if taxonomy_path else default_taxonomy()
+    return ScopeAnnotator(nlp, taxonomy)
+
+
+def build_nlp(taxonomy_path: str = "") -> Language:
+    """A blank English pipeline with rule-based sentence, section and scope components."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("rfp_line_breaks")
+    nlp.add_pipe("rfp_scope", config={"taxonomy_path": taxonomy_path})
+    nlp.max_length = 5_000_000
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def get_nlp(taxonomy_path: str = "") -> Language:
+    return build_nlp(taxonomy_path)
+
+
+class TextProcessor:
+    """Turns raw strings into processed documents, one at a time or in batches."""
+
+    def __init__(self, taxonomy_path: str = "") -> None:
+        self.nlp = get_nlp(taxonomy_path)
+
+    def process(self, text: str) -> ProcessedDocument:
+        return next(self.pipe([text]))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[ProcessedDocument]:
+        normalized = (normalize_text(t) for t in texts)
+        for doc in self.nlp.pipe(normalized, batch_size=batch_size):
+            yield ProcessedDocument(text=doc.text, segments=doc._.segments or [])
