@@ -202,10 +202,10 @@ def check_data(
     paths: Annotated[Optional[list[Path]], typer.Argument(
         help="Labelled JSONL files or folders (default: training_data/).")] = None,
 ) -> None:
-    """Check labelled JSONL against the label contract and print label counts."""
+    """Check labelled JSONL against the label contract; print label counts and diversity."""
     from collections import Counter
 
-    from classifier.data import read_documents
+    from classifier.data import diversity, read_documents
 
     try:
         docs = read_documents(paths or [TRAINING_DATA_DIR])
@@ -217,6 +217,8 @@ def check_data(
         "services": dict(sorted(services.items())),
         "provider_type": dict(Counter(d.provider_type for d in docs)),
         "stage": dict(Counter(d.stage for d in docs)),
+        "register": dict(Counter(d.register for d in docs).most_common()),
+        "diversity": diversity(docs),
     }, indent=2))
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,3 +133,36 @@ def indicator_matrix(docs: Sequence[LabelledDocument], services: Sequence[str]) 
         for s in d.services:
             Y[i, index[s]] = 1
     return Y
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def diversity(docs: Sequence[LabelledDocument]) -> dict[str, float]:
+    """How template-like a corpus is: repeated sentences, shared openings, distinct trigrams.
+
+    A corpus written from templates repeats sentences and openings across documents, and a
+    model trained on it learns the templates instead of the task.
+    """
+    sentence_docs: Counter[str] = Counter()
+    openings: Counter[str] = Counter()
+    sentence_openings: Counter[str] = Counter()
+    trigrams: Counter[tuple[str, ...]] = Counter()
+    for d in docs:
+        words = d.text.lower().split()
+        openings[" ".join(words[:4])] += 1
+        sentences = {s.strip().lower() for s in _SENTENCE_SPLIT.split(d.text) if len(s.split()) >= 5}
+        sentence_docs.update(sentences)
+        for s in sentences:
+            sentence_openings[" ".join(s.split()[:3])] += 1
+        trigrams.update(zip(words, words[1:], words[2:]))
+    n_sent = sum(sentence_docs.values())
+    repeated = sum(c for c in sentence_docs.values() if c > 1)
+    return {
+        "documents": len(docs),
+        "sentences_in_more_than_one_document": round(repeated / n_sent, 4) if n_sent else 0.0,
+        "distinct_document_openings": round(len(openings) / len(docs), 4) if docs else 0.0,
+        "distinct_sentence_openings": round(len(sentence_openings) / n_sent, 4) if n_sent else 0.0,
+        "distinct_word_trigrams": round(len(trigrams) / sum(trigrams.values()), 4) if trigrams else 0.0,
+        "median_words": float(np.median([len(d.text.split()) for d in docs])) if docs else 0.0,
+    }

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -39,9 +40,10 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 class RFPModel(BaseEstimator):
     """Word and character n-gram TF-IDF with linear service, request and stage heads."""
 
-    def __init__(self, C: float = 8.0, stage_C: float = 4.0, word_ngram_range: tuple[int, int] = (1, 2),
+    def __init__(self, C: float = 20.0, stage_C: float = 4.0, word_ngram_range: tuple[int, int] = (1, 2),
                  char_ngram_range: tuple[int, int] = (2, 5), min_df: int = 2,
-                 max_char_features: int = 150_000, class_weight: str | None = None) -> None:
+                 max_char_features: int = 150_000, class_weight: str | None = "balanced",
+                 n_jobs: int = 2) -> None:
         self.C = C
         self.stage_C = stage_C
         self.word_ngram_range = word_ngram_range
@@ -49,6 +51,7 @@ class RFPModel(BaseEstimator):
         self.min_df = min_df
         self.max_char_features = max_char_features
         self.class_weight = class_weight
+        self.n_jobs = n_jobs
 
     def _make_features(self) -> FeatureUnion:
         word = TfidfVectorizer(ngram_range=tuple(self.word_ngram_range), min_df=self.min_df,
@@ -62,22 +65,26 @@ class RFPModel(BaseEstimator):
     def fit(self, X: Sequence[str], Y: np.ndarray, stages: Sequence[str],
             services: Sequence[str], stage_labels: Sequence[str]) -> RFPModel:
         """Fit on processed texts ``X``, a service indicator matrix ``Y`` and stage labels."""
-        Y = np.asarray(Y, dtype=int)
-        if Y.shape != (len(X), len(services)):
-            raise ValueError(f"Y has shape {Y.shape}, expected {(len(X), len(services))}")
+        if np.shape(Y) != (len(X), len(services)):
+            raise ValueError(f"Y has shape {np.shape(Y)}, expected {(len(X), len(services))}")
         self.features_ = self._make_features()
         F = self.features_.fit_transform(list(X)).tocsr()
-        coefs, intercepts = [], []
-        for k in range(Y.shape[1]):
-            w, b = self._fit_binary(F, Y[:, k], self.C)
-            coefs.append(w)
-            intercepts.append(b)
-        self.service_coef_ = np.vstack(coefs).astype(np.float32)
-        self.service_intercept_ = np.asarray(intercepts, dtype=np.float32)
+        return self.fit_heads(F, Y, stages, services, stage_labels)
+
+    def fit_heads(self, F: sp.csr_matrix, Y: np.ndarray, stages: Sequence[str],
+                  services: Sequence[str], stage_labels: Sequence[str]) -> RFPModel:
+        """Fit the linear heads on features from ``features_`` (cross-validation shares them)."""
+        check_is_fitted(self, "features_")
+        Y = np.asarray(Y, dtype=int)
+        columns = [Y[:, k] for k in range(Y.shape[1])] + [Y.any(axis=1).astype(int)]
+        # Two worker processes (liblinear is not thread-safe); joblib maps F copy-on-write.
+        fitted = Parallel(n_jobs=self.n_jobs, mmap_mode="c")(
+            delayed(self._fit_binary)(F, y, self.C) for y in columns)
+        self.service_coef_ = np.vstack([w for w, _ in fitted[:-1]]).astype(np.float32)
+        self.service_intercept_ = np.asarray([b for _, b in fitted[:-1]], dtype=np.float32)
         self.services_ = list(services)
-        w, b = self._fit_binary(F, Y.any(axis=1).astype(int), self.C)
-        self.request_coef_ = w.astype(np.float32)
-        self.request_intercept_ = np.float32(b)
+        self.request_coef_ = fitted[-1][0].astype(np.float32)
+        self.request_intercept_ = np.float32(fitted[-1][1])
         present = [s for s in stage_labels if s in set(stages)]
         stage_lr = LogisticRegression(C=self.stage_C, max_iter=2000)
         stage_lr.fit(F, list(stages))
@@ -92,7 +99,7 @@ class RFPModel(BaseEstimator):
             # A label with one value in the data: a constant, very sure head.
             return np.zeros(F.shape[1]), (8.0 if y[0] else -8.0)
         lr = LogisticRegression(C=C, solver="liblinear", class_weight=self.class_weight,
-                                max_iter=1000)
+                                max_iter=1000, random_state=0)
         lr.fit(F, y)
         return lr.coef_[0], float(lr.intercept_[0])
 

@@ -16,7 +16,7 @@ from classifier.schema import (ClassificationResult, IgnoredSentence, ModelInfo,
 from classifier.stage import decide_stage
 from classifier.taxonomy import Taxonomy, default_taxonomy
 from classifier.text import KEPT, ProcessedDocument, TextProcessor, segment_model_input
-from classifier.thresholds import apply_thresholds
+from classifier.thresholds import select_services
 
 DEFAULT_MAX_CHARS = 500_000
 MAX_EVIDENCE = 3
@@ -80,22 +80,34 @@ class Classifier:
                 yield item if isinstance(item, InvalidInputError) else next(results)
 
     def classify_documents(self, docs: Sequence[ProcessedDocument]) -> list[ClassificationResult]:
-        """Classify documents already run through the text processor (training reuses them)."""
+        """Classify documents already run through the text processor."""
         if not docs:
             return []
-        model = self.model
-        F = model.transform([d.model_input for d in docs])
-        service_p = model.service_proba(F)
-        request_p = model.request_proba(F)
-        stage_p = model.stage_proba(F)
-        selected = apply_thresholds(service_p, self.services, self.loaded.thresholds)
-        selected &= (request_p >= self.loaded.request_threshold)[:, None]
-        # Evidence: every kept sentence of the batch scored against every head in one product.
+        F = self.model.transform([d.model_input for d in docs])
+        return self.results_from_scores(docs, self.model.service_proba(F),
+                                        self.model.request_proba(F), self.model.stage_proba(F))
+
+    def results_from_scores(self, docs: Sequence[ProcessedDocument], service_p: np.ndarray,
+                            request_p: np.ndarray, stage_p: np.ndarray, evidence: bool = True
+                            ) -> list[ClassificationResult]:
+        """Turn model scores into answers; cross-validation calls this with out-of-fold scores.
+
+        ``evidence=False`` skips scoring each sentence (metrics do not need it).
+        """
         kept = [d.kept for d in docs]
-        flat = [segment_model_input(s) for segs in kept for s in segs]
-        S = model.transform(flat) if flat else None
-        svc_contrib = model.service_contributions(S) if S is not None else np.zeros((0, len(self.services)))
-        stage_contrib = model.stage_contributions(S) if S is not None else np.zeros((0, len(self.stages)))
+        # A document whose every sentence was set aside shows no request at all.
+        request_p = np.where([bool(k) for k in kept], request_p, 0.0)
+        selected = select_services(service_p, request_p, self.services, self.loaded.thresholds,
+                                   self.loaded.request_threshold)
+        n_kept = sum(len(k) for k in kept)
+        flat = [segment_model_input(s) for segs in kept for s in segs] if evidence else []
+        if flat:
+            S = self.model.transform(flat)
+            svc_contrib = self.model.service_contributions(S)
+            stage_contrib = self.model.stage_contributions(S)
+        else:
+            svc_contrib = np.zeros((n_kept, len(self.services)))
+            stage_contrib = np.zeros((n_kept, len(self.stages)))
         out, offset = [], 0
         for i, doc in enumerate(docs):
             n = len(kept[i])

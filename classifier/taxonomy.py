@@ -126,9 +126,13 @@ def parse_taxonomy(raw: dict) -> Taxonomy:
         )
     except KeyError as exc:
         raise TaxonomyError(f"missing key {exc} in the taxonomy") from exc
+    except (TypeError, AttributeError, ValueError) as exc:
+        raise TaxonomyError(f"malformed taxonomy: {exc}") from exc
     ids = taxonomy.service_ids
     if len(set(ids)) != len(ids):
         raise TaxonomyError("service ids must be unique")
+    if len(set(taxonomy.stage_ids)) != len(stages):
+        raise TaxonomyError("stage ids must be unique")
     for s in services:
         if s.side not in SIDES:
             raise TaxonomyError(f"service {s.id}: side must be one of {SIDES}, not {s.side!r}")

@@ -30,9 +30,12 @@ BOILERPLATE = "boilerplate"
 
 SERVICE_CUE_PREFIX = "zzsvc"
 STAGE_CUE_PREFIX = "zzstage"
+SET_ASIDE_CUE_PREFIX = "zzsetaside"
 INTEGRATED_CUE_TOKEN = "zzintegrated"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Invisible format characters (zero-width, joiners, bidi marks) vanish: they may sit inside a word.
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _HSPACE = re.compile(r"[ \t\xa0]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _HEADING_NUMBER = re.compile(r"^\s*(?:section|article|part|annex|appendix)?\s*(?:[0-9]+(?:\.[0-9]+)*|[ivxlc]+|[a-z])[.)]?\s+", re.I)
@@ -49,6 +52,7 @@ def normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"',
                            0x2013: "-", 0x2014: "-", 0x2212: "-", 0x2028: "\n", 0x2029: "\n"})
+    text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)
     text = _HSPACE.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
@@ -68,6 +72,9 @@ class Segment:
     service_cues: list[str] = field(default_factory=list)
     stage_cues: list[str] = field(default_factory=list)
     integrated: bool = False
+    # Services named in the clauses that were set aside: the model learns that a service
+    # mentioned only to exclude it is evidence against it.
+    set_aside_cues: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -81,7 +88,8 @@ class ProcessedDocument:
 
     @property
     def model_input(self) -> str:
-        return segments_model_input(self.kept)
+        set_aside = [f"{SET_ASIDE_CUE_PREFIX}{c}" for s in self.segments for c in s.set_aside_cues]
+        return "\n".join(filter(None, [segments_model_input(self.kept), " ".join(set_aside)]))
 
     @property
     def word_count(self) -> int:
@@ -155,10 +163,18 @@ class ScopeAnnotator:
         })
         self.negation = Matcher(nlp.vocab)
         needs = [w for w in scope.get("negated_needs", ()) if " " not in w]
+        not_quantities = ["later", "more", "less", "fewer", "longer", "sooner", "doubt", "one"]
         self.negation.add(EXCLUSION, [
+            # "no regulatory support is needed", "we are not seeking a CDMO"
             [{"LOWER": {"IN": ["no", "not", "n't", "never"]}},
              {"IS_PUNCT": False, "OP": "{0,4}"},
              {"LOWER": {"IN": needs}}],
+            # "DS only, no DP" / "No tox." : a fragment opened by "no"
+            [{"IS_SENT_START": True, "LOWER": "no"}, {"LOWER": {"NOT_IN": not_quantities}}],
+            [{"ORTH": {"IN": [",", "(", "-", "/", ":"]}}, {"LOWER": "no"},
+             {"LOWER": {"NOT_IN": not_quantities}, "OP": "?"}],
+            # form fields: "Fill-finish: N/A", "DP - none"
+            [{"ORTH": {"IN": [":", "-"]}}, {"LOWER": {"IN": ["none", "n/a", "na", "nil", "excluded"]}}],
         ])
         cue_groups: dict[str, list[str]] = {}
         abbr_groups: dict[str, list[str]] = {}
@@ -243,26 +259,26 @@ class ScopeAnnotator:
         if section == "boilerplate":
             seg.status = BOILERPLATE
             return seg
-        if section == "excluded":
-            seg.status = EXCLUSION
-            return seg
-        kept_spans = self._kept_clauses(doc, sent, scope_hits)
-        if not kept_spans:
+        kept_spans = [] if section == "excluded" else self._kept_clauses(doc, sent, scope_hits)
+        for key, s, e in cue_hits:
+            if not sent.start <= s < sent.end:
+                continue
+            if not any(ks <= s and e <= ke for ks, ke in kept_spans):
+                if key.startswith("svc:"):
+                    seg.set_aside_cues.append(cue_token_id(key[4:]))
+            elif key.startswith("svc:"):
+                seg.service_cues.append(cue_token_id(key[4:]))
+            elif key.startswith("stage:"):
+                seg.stage_cues.append(cue_token_id(key[6:]))
+            elif key == "integrated":
+                seg.integrated = True
+        if kept_spans:
+            seg.kept_text = " ".join(doc[s:e].text.strip() for s, e in kept_spans).strip()
+        if not seg.kept_text:
             in_sent = [label for label, s, e in scope_hits
                        if sent.start <= s < sent.end and label in (EXCLUSION, HISTORY)]
-            seg.status = EXCLUSION if EXCLUSION in in_sent else HISTORY
-            return seg
-        seg.kept_text = " ".join(doc[s:e].text.strip() for s, e in kept_spans).strip()
-        for key, s, e in cue_hits:
-            if any(ks <= s and e <= ke for ks, ke in kept_spans):
-                if key.startswith("svc:"):
-                    seg.service_cues.append(cue_token_id(key[4:]))
-                elif key.startswith("stage:"):
-                    seg.stage_cues.append(cue_token_id(key[6:]))
-                elif key == "integrated":
-                    seg.integrated = True
-        if not seg.kept_text:
-            seg.status = EXCLUSION
+            history_only = section != "excluded" and HISTORY in in_sent and EXCLUSION not in in_sent
+            seg.status = HISTORY if history_only else EXCLUSION
         return seg
 
     def _kept_clauses(self, doc: Doc, sent: Span,
@@ -272,7 +288,7 @@ class ScopeAnnotator:
         if not any(label in (EXCLUSION, HISTORY) for label, _, _ in in_sent):
             return [(sent.start, sent.end)]
         breaks = sorted({s for label, s, _ in in_sent if label in ("BREAK", "LEAD")} | {
-            t.i for t in sent if t.text in (";", ":") or (t.is_space and "\n" in t.text)})
+            t.i for t in sent if t.text == ";" or (t.is_space and "\n" in t.text)})
         leads = {s for label, s, _ in in_sent if label == "LEAD"}
         bounds: list[tuple[int, int]] = []
         start = sent.start
@@ -300,12 +316,16 @@ class ScopeAnnotator:
     @staticmethod
     def _requests_in_fragments(doc: Doc, start: int, end: int,
                                in_sent: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-        """Comma fragments of an excluded clause that ask for something without a cue of their own."""
+        """Comma fragments of an excluded clause that still ask for something.
+
+        An explicit exclusion always wins; a history cue yields to a request in the same
+        fragment ("we need the tox study done by March").
+        """
         cuts = [start] + [t.i + 1 for t in doc[start:end] if t.text == ","] + [end]
         kept = []
         for s, e in zip(cuts, cuts[1:]):
             labels = {label for label, hs, _ in in_sent if s <= hs < e}
-            if "REQUEST" in labels and not labels & {EXCLUSION, HISTORY}:
+            if "REQUEST" in labels and EXCLUSION not in labels:
                 kept.append((s, e))
         return kept
 

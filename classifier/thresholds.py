@@ -43,3 +43,27 @@ def apply_thresholds(scores: np.ndarray, services: Sequence[str],
     """Boolean matrix: documents x services, True where the score reaches its threshold."""
     limits = np.array([thresholds.get(s, DEFAULT_THRESHOLD) for s in services])
     return np.asarray(scores) >= limits
+
+
+FALLBACK_FLOOR = 0.1
+
+
+def select_services(scores: np.ndarray, request_scores: np.ndarray, services: Sequence[str],
+                    thresholds: Mapping[str, float], request_threshold: float,
+                    fallback_floor: float = FALLBACK_FLOOR) -> np.ndarray:
+    """Which services each document asks for.
+
+    A document the request gate rejects asks for nothing. One it accepts but where no
+    service reaches its threshold still gets its most likely service, if that scores at
+    least ``fallback_floor``: the gate has evidence of a request, and the best guess at
+    what it asks is more useful to a reviewer than silence.
+    """
+    scores = np.asarray(scores)
+    is_request = np.asarray(request_scores) >= request_threshold
+    selected = apply_thresholds(scores, services, thresholds) & is_request[:, None]
+    if scores.size:
+        top = scores.argmax(axis=1)
+        rows = np.where(is_request & ~selected.any(axis=1)
+                        & (scores[np.arange(len(scores)), top] >= fallback_floor))[0]
+        selected[rows, top[rows]] = True
+    return selected

@@ -43,29 +43,39 @@ def _fit(docs: Sequence[LabelledDocument], processed: Sequence[ProcessedDocument
 def cross_validate(docs: Sequence[LabelledDocument], processed: Sequence[ProcessedDocument],
                    taxonomy: Taxonomy, params: dict, folds: int, seed: int
                    ) -> tuple[dict[str, float], float, dict]:
-    """Tune thresholds on out-of-fold scores; return them with the CV metrics they give."""
+    """Tune thresholds on out-of-fold scores; return them with the CV metrics they give.
+
+    The TF-IDF vocabulary is fitted once on all training texts (it sees no labels); the
+    heads are fitted per fold. Decisions on the out-of-fold scores go through the
+    classifier's own code, so the metrics are those of the product's decision rules.
+    """
     services = taxonomy.service_ids
     Y = indicator_matrix(docs, services)
+    stages = [d.stage for d in docs]
+    features = RFPModel(**params)._make_features()
+    F = features.fit_transform([p.model_input for p in processed]).tocsr()
     oof = np.zeros(Y.shape)
     oof_request = np.zeros(len(docs))
-    fold_models = []
+    oof_stage = np.zeros((len(docs), len(taxonomy.stage_ids)))
     splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    model = RFPModel(**params)
     for k, (train_idx, held_idx) in enumerate(splitter.split(np.arange(len(docs)))):
-        model = _fit([docs[i] for i in train_idx], [processed[i] for i in train_idx], taxonomy, params)
-        F = model.transform([processed[i].model_input for i in held_idx])
-        oof[held_idx] = model.service_proba(F)
-        oof_request[held_idx] = model.request_proba(F)
-        fold_models.append((model, held_idx))
+        model = RFPModel(**params)
+        model.features_ = features
+        model.fit_heads(F[train_idx], Y[train_idx], [stages[i] for i in train_idx], services,
+                        taxonomy.stage_ids)
+        if model.stages_ != taxonomy.stage_ids:
+            raise TrainingError("every stage must occur in each cross-validation fold")
+        oof[held_idx] = model.service_proba(F[held_idx])
+        oof_request[held_idx] = model.request_proba(F[held_idx])
+        oof_stage[held_idx] = model.stage_proba(F[held_idx])
         log.info("fold %d/%d fitted", k + 1, folds)
     thresholds = tune_thresholds(Y, oof, services)
     request_threshold = tune_threshold(Y.any(axis=1).astype(int), oof_request)
-    predictions: list = [None] * len(docs)
-    for model, held_idx in fold_models:
-        loaded = LoadedModel(model, {"model_version": "cv", "thresholds": thresholds,
-                                     "request_threshold": request_threshold})
-        results = Classifier(loaded, taxonomy).classify_documents([processed[i] for i in held_idx])
-        for i, r in zip(held_idx, results):
-            predictions[i] = r
+    loaded = LoadedModel(model, {"model_version": "cv", "thresholds": thresholds,
+                                 "request_threshold": request_threshold})
+    predictions = Classifier(loaded, taxonomy).results_from_scores(
+        processed, oof, oof_request, oof_stage, evidence=False)
     return thresholds, request_threshold, compute_metrics(docs, predictions, taxonomy)
 
 
