@@ -15,7 +15,7 @@ from classifier.schema import (ClassificationResult, IgnoredSentence, ModelInfo,
                                ProviderRecommendation, ServiceTag, StageCall)
 from classifier.stage import decide_stage
 from classifier.taxonomy import Taxonomy, default_taxonomy
-from classifier.text import KEPT, ProcessedDocument, TextProcessor, segment_model_input
+from classifier.text import KEPT, ProcessedDocument, TextProcessor, cue_token_id, segment_model_input
 from classifier.thresholds import select_services
 
 DEFAULT_MAX_CHARS = 500_000
@@ -99,6 +99,12 @@ class Classifier:
         request_p = np.where([bool(k) for k in kept], request_p, 0.0)
         selected = select_services(service_p, request_p, self.services, self.loaded.thresholds,
                                    self.loaded.request_threshold)
+        # A service the document names only to exclude it (or as history) is not requested,
+        # however much the rest of the text resembles documents that do request it.
+        cue_ids = [cue_token_id(s) for s in self.services]
+        for i, doc in enumerate(docs):
+            set_aside = doc.only_set_aside()
+            selected[i] &= [c not in set_aside for c in cue_ids]
         n_kept = sum(len(k) for k in kept)
         flat = [segment_model_input(s) for segs in kept for s in segs] if evidence else []
         if flat:

@@ -72,8 +72,7 @@ class Segment:
     service_cues: list[str] = field(default_factory=list)
     stage_cues: list[str] = field(default_factory=list)
     integrated: bool = False
-    # Services named in the clauses that were set aside: the model learns that a service
-    # mentioned only to exclude it is evidence against it.
+    # Services named in the clauses that were set aside (excluded or history).
     set_aside_cues: list[str] = field(default_factory=list)
 
 
@@ -90,6 +89,11 @@ class ProcessedDocument:
     def model_input(self) -> str:
         set_aside = [f"{SET_ASIDE_CUE_PREFIX}{c}" for s in self.segments for c in s.set_aside_cues]
         return "\n".join(filter(None, [segments_model_input(self.kept), " ".join(set_aside)]))
+
+    def only_set_aside(self) -> set[str]:
+        """Cue ids of services named only in excluded or historical clauses, never in a request."""
+        kept = {c for s in self.kept for c in s.service_cues}
+        return {c for s in self.segments for c in s.set_aside_cues} - kept
 
     @property
     def word_count(self) -> int:
@@ -247,7 +251,8 @@ class ScopeAnnotator:
 
     def _hits(self, doc: Doc) -> list[tuple[str, int, int]]:
         hits = [(self.vocab.strings[m], s, e) for m, s, e in self.scope_matcher(doc)]
-        hits += [(EXCLUSION, s, e) for _, s, e in self.negation(doc)]
+        # A pattern anchored on the punctuation before "no" starts at the word itself.
+        hits += [(EXCLUSION, s + int(doc[s].is_punct), e) for _, s, e in self.negation(doc)]
         safe = [(s, e) for label, s, e in hits if label == "SAFE"]
         return [(label, s, e) for label, s, e in hits
                 if label != "SAFE" and not any(ss <= s < se or s <= ss < e for ss, se in safe)]
@@ -259,7 +264,9 @@ class ScopeAnnotator:
         if section == "boilerplate":
             seg.status = BOILERPLATE
             return seg
-        kept_spans = [] if section == "excluded" else self._kept_clauses(doc, sent, scope_hits)
+        service_starts = {s for key, s, _ in cue_hits if key.startswith("svc:")}
+        kept_spans = ([] if section == "excluded"
+                      else self._kept_clauses(doc, sent, scope_hits, service_starts))
         for key, s, e in cue_hits:
             if not sent.start <= s < sent.end:
                 continue
@@ -281,18 +288,27 @@ class ScopeAnnotator:
             seg.status = HISTORY if history_only else EXCLUSION
         return seg
 
-    def _kept_clauses(self, doc: Doc, sent: Span,
-                      scope_hits: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-        """Token ranges of the sentence's clauses that carry no exclusion or history cue."""
+    def _kept_clauses(self, doc: Doc, sent: Span, scope_hits: list[tuple[str, int, int]],
+                      service_starts: set[int]) -> list[tuple[int, int]]:
+        """Token ranges of the sentence that still ask for something once cues are applied.
+
+        The sentence is cut into clauses (at "but", ";", "excluding", parentheses ...), and
+        a clause with a cue into comma fragments, so that "API 5 kg, route validated
+        already" keeps its request and "(clinic run by another CRO)" drops only itself.
+        """
         in_sent = [(label, s, e) for label, s, e in scope_hits if sent.start <= s < sent.end]
         if not any(label in (EXCLUSION, HISTORY) for label, _, _ in in_sent):
             return [(sent.start, sent.end)]
-        breaks = sorted({s for label, s, _ in in_sent if label in ("BREAK", "LEAD")} | {
-            t.i for t in sent if t.text == ";" or (t.is_space and "\n" in t.text)})
+        breaks = {s for label, s, _ in in_sent if label in ("BREAK", "LEAD")}
+        for t in sent:
+            if t.text in (";", "(", "[") or (t.is_space and "\n" in t.text):
+                breaks.add(t.i)
+            elif t.text in (")", "]"):
+                breaks.add(t.i + 1)
         leads = {s for label, s, _ in in_sent if label == "LEAD"}
         bounds: list[tuple[int, int]] = []
         start = sent.start
-        for b in breaks + [sent.end]:
+        for b in sorted(breaks) + [sent.end]:
             if b > start:
                 bounds.append((start, b))
             start = max(start, b)
@@ -306,28 +322,44 @@ class ScopeAnnotator:
             clauses.append((s, e))
         kept: list[tuple[int, int]] = []
         for s, e in clauses:
-            cues = [label for label, hs, _ in in_sent if s <= hs < e]
-            if not any(c in (EXCLUSION, HISTORY) for c in cues):
+            if any(label in (EXCLUSION, HISTORY) for label, hs, _ in in_sent if s <= hs < e):
+                kept += self._kept_fragments(doc, s, e, in_sent, service_starts)
+            else:
                 kept.append((s, e))
-                continue
-            kept += self._requests_in_fragments(doc, s, e, in_sent)
         return [(s, e) for s, e in kept if any(not t.is_punct and not t.is_space for t in doc[s:e])]
 
     @staticmethod
-    def _requests_in_fragments(doc: Doc, start: int, end: int,
-                               in_sent: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-        """Comma fragments of an excluded clause that still ask for something.
+    def _kept_fragments(doc: Doc, start: int, end: int, in_sent: list[tuple[str, int, int]],
+                        service_starts: set[int]) -> list[tuple[int, int]]:
+        """Comma fragments of a clause with a cue that survive it.
 
-        An explicit exclusion always wins; a history cue yields to a request in the same
-        fragment ("we need the tox study done by March").
+        An exclusion removes its fragment and the list before it ("DP, packaging and
+        labelling are out of scope"): short fragments, or one longer fragment when the
+        excluding fragment names no service itself. A history cue removes only its own
+        fragment, and yields to a request in it ("we need the tox study done by March").
         """
         cuts = [start] + [t.i + 1 for t in doc[start:end] if t.text == ","] + [end]
-        kept = []
-        for s, e in zip(cuts, cuts[1:]):
-            labels = {label for label, hs, _ in in_sent if s <= hs < e}
-            if "REQUEST" in labels and EXCLUSION not in labels:
-                kept.append((s, e))
-        return kept
+        frags = [(s, e) for s, e in zip(cuts, cuts[1:]) if e > s]
+        labels = [{label for label, hs, _ in in_sent if s <= hs < e} for s, e in frags]
+        names_service = [any(s <= p < e for p in service_starts) for s, e in frags]
+        dropped = [False] * len(frags)
+        for j, frag_labels in enumerate(labels):
+            if EXCLUSION in frag_labels:
+                dropped[j] = True
+                reach_long = not names_service[j]
+                k = j - 1
+                while k >= 0 and "REQUEST" not in labels[k] and (
+                        reach_long or _content_length(doc, *frags[k]) <= 5):
+                    dropped[k] = True
+                    reach_long = reach_long and not names_service[k]
+                    k -= 1
+            elif HISTORY in frag_labels and "REQUEST" not in frag_labels:
+                dropped[j] = True
+        return [f for f, d in zip(frags, dropped) if not d]
+
+
+def _content_length(doc: Doc, start: int, end: int) -> int:
+    return sum(1 for t in doc[start:end] if not t.is_punct and not t.is_space)
 
 
 @Language.factory("rfp_line_breaks")

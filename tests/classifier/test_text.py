@@ -474,11 +474,29 @@ def test_negative_controls_are_enough():
 def test_history_sentence_is_marked_history(processor):
     doc = processor.process("The GLP tox package was completed last year.")
     assert [s.status for s in doc.segments] == ["history"]
-    # Only the set-aside marker of the service reaches the model, never its words.
-    assert doc.model_input.split() == [f"{SET_ASIDE_CUE_PREFIX}preclinicalresearch"] * 3
+    assert set(doc.model_input.split()) == {f"{SET_ASIDE_CUE_PREFIX}preclinicalresearch"}
+    assert doc.only_set_aside() == {"preclinicalresearch"}
 
 
 def test_exclusion_sentence_is_marked_exclusion(processor):
     doc = processor.process("Drug product manufacturing is out of scope.")
     assert [s.status for s in doc.segments] == [EXCLUSION]
     assert doc.model_input == f"{SET_ASIDE_CUE_PREFIX}drugproductmanufacturing"
+    assert doc.only_set_aside() == {"drugproductmanufacturing"}
+
+
+@pytest.mark.parametrize("text, requested, excluded", [
+    ("ADA assay validation for the phase 1 study (clinic run by another CRO).",
+     "bioanalytical_services", "clinical_trial_management"),
+    ("GMP API campaign 50 kg for phase 3, route validated already, plus ICH stability of "
+     "three batches.", "api_manufacturing", None),
+    ("Drug product manufacturing, packaging and labelling are out of scope; we need GMP "
+     "drug substance only.", "api_manufacturing", "drug_product_manufacturing"),
+    ("DMPK package for the IND: in vitro ADME and rat PK, GLP toxicology not required.",
+     "preclinical_research", None),
+])
+def test_cues_reach_only_their_own_fragment(processor, text, requested, excluded):
+    tokens = model_tokens(processor.process(text))
+    assert svc_token(requested) in tokens
+    if excluded:
+        assert svc_token(excluded) not in tokens
