@@ -85,9 +85,13 @@ class RFPModel(BaseEstimator):
         self.services_ = list(services)
         self.request_coef_ = fitted[-1][0].astype(np.float32)
         self.request_intercept_ = np.float32(fitted[-1][1])
+        # The stage head learns from requests only: a document asking for nothing has no
+        # stage by rule, and its many "unspecified" labels would drown the real ones.
+        rows = np.flatnonzero(Y.any(axis=1)) if Y.any() else np.arange(Y.shape[0])
+        stages = [stages[i] for i in rows]
         present = [s for s in stage_labels if s in set(stages)]
         stage_lr = LogisticRegression(C=self.stage_C, max_iter=2000)
-        stage_lr.fit(F, list(stages))
+        stage_lr.fit(F[rows], stages)
         order = [list(stage_lr.classes_).index(s) for s in present]
         self.stage_coef_ = stage_lr.coef_[order].astype(np.float32)
         self.stage_intercept_ = stage_lr.intercept_[order].astype(np.float32)
