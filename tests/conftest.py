@@ -57,6 +57,7 @@ TINY_CORPUS = [
     ("Fill-finish of sterile vials and labelling of clinical supplies.",
      ["drug_product_manufacturing"], "early_clinical"),
     ("Tablet compression and blister packaging for launch.", ["drug_product_manufacturing"], "commercial"),
+    ("Please quote QP release of imported batches.", ["manufacturing_regulatory_support"], "unspecified"),
     ("Tender for office cleaning at our pharma campus.", [], "unspecified"),
     ("We are hiring a senior clinical research associate.", [], "unspecified"),
     ("Purchase of two -80 freezers for the QC lab.", [], "unspecified"),
