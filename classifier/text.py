@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from classifier.taxonomy import Taxonomy, default_taxonomy, load_taxonomy
@@ -127,27 +130,43 @@ def _phrase_matcher(nlp: Language, attr: str, groups: dict[str, Iterable[str]]) 
     return matcher
 
 
+MAX_SENTENCE_TOKENS = 250
 _NUMBERING = re.compile(r"^\(?(?:[0-9]{1,3}(?:\.[0-9]{1,3})*|[ivxIVX]{1,5}|[a-zA-Z])[.)]$")
 
 
 class LineBreaks:
-    """Every line is at least one sentence: headings, bullets and form fields rarely end in a period."""
+    """Every line is at least one sentence: headings, bullets and form fields rarely end in a period.
+
+    Works on the SENT_START array: setting ``token.is_sent_start`` one token at a time
+    makes spaCy rescan the whole document each time.
+    """
 
     def __call__(self, doc: Doc) -> Doc:
+        if len(doc) < 2:
+            return doc
+        starts = doc.to_array([SENT_START]).reshape(-1).view(np.int64).copy()
+        texts = [t.text for t in doc]
         line_start = True
-        for i, token in enumerate(doc[:-1]):
-            if token.is_space and "\n" in token.text:
-                doc[i + 1].is_sent_start = True
+        since_start = 0
+        for i in range(len(doc) - 1):
+            text = texts[i]
+            since_start = 0 if text in (".", "!", "?") else since_start + 1
+            if since_start >= MAX_SENTENCE_TOKENS:
+                # Bounds the work per sentence on text with no punctuation at all.
+                starts[i + 1] = 1
+                since_start = -1
+            if "\n" in text and not text.strip():
+                starts[i + 1] = 1
                 line_start = True
                 continue
             if line_start:
                 # "3." or "(a)" opening a line numbers what follows; it is no sentence of its own.
                 for j in range(i, min(i + 3, len(doc) - 1)):
-                    if _NUMBERING.match("".join(t.text for t in doc[i:j + 1])):
-                        for k in range(i + 1, j + 2):
-                            doc[k].is_sent_start = False
+                    if _NUMBERING.match("".join(texts[i:j + 1])):
+                        starts[i + 1:j + 2] = -1
                         break
             line_start = False
+        doc.from_array([SENT_START], starts.view(np.uint64).reshape(-1, 1))
         return doc
 
 
@@ -192,18 +211,21 @@ class ScopeAnnotator:
         self.cue_matcher = _phrase_matcher(nlp, "LOWER", cue_groups)
         self.abbr_matcher = _phrase_matcher(nlp, "ORTH", abbr_groups)
         self.sections = {k: [c.lower() for c in v] for k, v in taxonomy.sections.items()}
+        self.section_patterns = {
+            kind: re.compile(r"\b(?:" + "|".join(map(re.escape, self.sections.get(kind, ()))) + r")\b"
+                             if self.sections.get(kind) else r"(?!)")
+            for kind in ("boilerplate", "excluded")}
         self.vocab = nlp.vocab
 
     # -- sections -------------------------------------------------------------------------
     def _heading_kind(self, heading: str) -> str | None:
+        """boilerplate / excluded when the heading contains such a cue; requirements when it starts with one."""
         text = _HEADING_NUMBER.sub("", heading.lower()).strip(" :.-#*\t")
-        for kind in ("boilerplate", "excluded", "requirements"):
-            for cue in self.sections.get(kind, ()):
-                if kind == "requirements":
-                    if text.startswith(cue):
-                        return kind
-                elif re.search(rf"\b{re.escape(cue)}\b", text):
-                    return kind
+        for kind in ("boilerplate", "excluded"):
+            if self.section_patterns[kind].search(text):
+                return kind
+        if text.startswith(tuple(self.sections.get("requirements", ()))):
+            return "requirements"
         return None
 
     @staticmethod
@@ -221,12 +243,20 @@ class ScopeAnnotator:
 
     # -- the component ------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        scope_hits = self._hits(doc)
-        cue_hits = [(self.vocab.strings[m], s, e) for m, s, e in self.cue_matcher(doc)]
-        cue_hits += [(self.vocab.strings[m], s, e) for m, s, e in self.abbr_matcher(doc)]
+        sents = list(doc.sents)
+        starts = [sent.start for sent in sents]
+        # Hits bucketed by sentence, so that long documents cost linear time.
+        scope_by_sent: list[list[tuple[str, int, int]]] = [[] for _ in sents]
+        cue_by_sent: list[list[tuple[str, int, int]]] = [[] for _ in sents]
+        for label, s, e in self._hits(doc):
+            scope_by_sent[bisect_right(starts, s) - 1].append((label, s, e))
+        for matcher in (self.cue_matcher, self.abbr_matcher):
+            for m, s, e in matcher(doc):
+                cue_by_sent[bisect_right(starts, s) - 1].append((self.vocab.strings[m], s, e))
         segments: list[Segment] = []
         section, until_blank = "other", False
-        for sent in doc.sents:
+        for i, sent in enumerate(sents):
+            scope_hits, cue_hits = scope_by_sent[i], cue_by_sent[i]
             text = sent.text.strip()
             if not text:
                 continue
@@ -253,9 +283,12 @@ class ScopeAnnotator:
         hits = [(self.vocab.strings[m], s, e) for m, s, e in self.scope_matcher(doc)]
         # A pattern anchored on the punctuation before "no" starts at the word itself.
         hits += [(EXCLUSION, s + int(doc[s].is_punct), e) for _, s, e in self.negation(doc)]
-        safe = [(s, e) for label, s, e in hits if label == "SAFE"]
+        safe_tokens = np.zeros(len(doc) + 1, dtype=bool)
+        for label, s, e in hits:
+            if label == "SAFE":
+                safe_tokens[s:e] = True
         return [(label, s, e) for label, s, e in hits
-                if label != "SAFE" and not any(ss <= s < se or s <= ss < e for ss, se in safe)]
+                if label != "SAFE" and not safe_tokens[s:e].any()]
 
     def _segment(self, doc: Doc, sent: Span, text: str, section: str,
                  scope_hits: list[tuple[str, int, int]],
