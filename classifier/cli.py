@@ -33,6 +33,10 @@ def _setup_logging(verbose: bool = False) -> None:
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _model_dir(model_dir: Path | None) -> Path:
+    return model_dir or get_settings().model_dir
+
+
 def _fail(exc: RFPClassifierError) -> None:
     typer.echo(f"error {exc}", err=True)
     raise typer.Exit(code=2)
@@ -43,7 +47,7 @@ def _load_classifier(model_dir: Path | None):
 
     settings = get_settings()
     try:
-        return Classifier.from_dir(model_dir or settings.model_dir, max_chars=settings.max_text_chars)
+        return Classifier.from_dir(_model_dir(model_dir), max_chars=settings.max_text_chars)
     except RFPClassifierError as exc:
         _fail(exc)
 
@@ -63,7 +67,7 @@ def train(
     from classifier.training import train as run_training
 
     _setup_logging()
-    target = model_dir or get_settings().model_dir
+    target = _model_dir(model_dir)
     try:
         manifest = run_training(data, target, [t for t in test if t.exists()], folds=folds, seed=seed)
     except RFPClassifierError as exc:
@@ -90,7 +94,7 @@ def evaluate(
     from classifier.training import evaluate_model_dir
 
     _setup_logging()
-    target = model_dir or get_settings().model_dir
+    target = _model_dir(model_dir)
     try:
         docs, preds, metrics = evaluate_model_dir(target, paths or [TRAINING_DATA_DIR / "test"])
     except RFPClassifierError as exc:
@@ -147,7 +151,8 @@ def classify(
     _setup_logging()
     classifier = _load_classifier(model_dir)
     settings = get_settings()
-    items = _inputs(inputs or [], text, max_bytes=20 * settings.max_text_chars)
+    # UTF-8 takes at most 4 bytes a character: a larger file cannot hold an acceptable text.
+    items = _inputs(inputs or [], text, max_bytes=4 * settings.max_text_chars)
     done = failures = 0
     out: TextIO = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:

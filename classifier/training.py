@@ -58,7 +58,6 @@ def cross_validate(docs: Sequence[LabelledDocument], processed: Sequence[Process
     oof_request = np.zeros(len(docs))
     oof_stage = np.zeros((len(docs), len(taxonomy.stage_ids)))
     splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
-    model = RFPModel(**params)
     for k, (train_idx, held_idx) in enumerate(splitter.split(np.arange(len(docs)))):
         model = RFPModel(**params)
         model.features_ = features
@@ -85,7 +84,7 @@ def evaluate_model_dir(model_dir: Path, paths: Sequence[Path | str],
     taxonomy = taxonomy or default_taxonomy()
     docs = read_documents(paths, taxonomy)
     classifier = Classifier(load_model(model_dir, taxonomy), taxonomy)
-    preds = [r for r in classifier.classify_many(d.text for d in docs)]
+    preds = list(classifier.classify_many(d.text for d in docs))
     bad = [d.id for d, r in zip(docs, preds) if isinstance(r, Exception)]
     if bad:
         raise TrainingError(f"documents could not be classified: {bad[:5]}")
