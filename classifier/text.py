@@ -301,8 +301,6 @@ class ScopeAnnotator:
         kept_spans = ([] if section == "excluded"
                       else self._kept_clauses(doc, sent, scope_hits, service_starts))
         for key, s, e in cue_hits:
-            if not sent.start <= s < sent.end:
-                continue
             if not any(ks <= s and e <= ke for ks, ke in kept_spans):
                 if key.startswith("svc:"):
                     seg.set_aside_cues.append(cue_token_id(key[4:]))
@@ -315,21 +313,20 @@ class ScopeAnnotator:
         if kept_spans:
             seg.kept_text = " ".join(doc[s:e].text.strip() for s, e in kept_spans).strip()
         if not seg.kept_text:
-            in_sent = [label for label, s, e in scope_hits
-                       if sent.start <= s < sent.end and label in (EXCLUSION, HISTORY)]
+            in_sent = [label for label, _, _ in scope_hits if label in (EXCLUSION, HISTORY)]
             history_only = section != "excluded" and HISTORY in in_sent and EXCLUSION not in in_sent
             seg.status = HISTORY if history_only else EXCLUSION
         return seg
 
-    def _kept_clauses(self, doc: Doc, sent: Span, scope_hits: list[tuple[str, int, int]],
+    def _kept_clauses(self, doc: Doc, sent: Span, in_sent: list[tuple[str, int, int]],
                       service_starts: set[int]) -> list[tuple[int, int]]:
         """Token ranges of the sentence that still ask for something once cues are applied.
 
         The sentence is cut into clauses (at "but", ";", "excluding", parentheses ...), and
         a clause with a cue into comma fragments, so that "API 5 kg, route validated
         already" keeps its request and "(clinic run by another CRO)" drops only itself.
+        ``in_sent`` are the scope hits of this sentence only.
         """
-        in_sent = [(label, s, e) for label, s, e in scope_hits if sent.start <= s < sent.end]
         if not any(label in (EXCLUSION, HISTORY) for label, _, _ in in_sent):
             return [(sent.start, sent.end)]
         breaks = {s for label, s, _ in in_sent if label in ("BREAK", "LEAD")}
