@@ -41,6 +41,58 @@ class TextTooLargeError(InvalidInputError):
     http_status = 413
 
 
+class UnsupportedFormatError(InvalidInputError):
+    """A file type the ingestion does not read: reported, never guessed at."""
+
+    code = "E004"
+    title = "Unsupported file type"
+    http_status = 415
+
+
+class NoExtractableTextError(InvalidInputError):
+    """The file holds no text layer (a scan?) or no text at all: not the same as a NONE answer."""
+
+    code = "E005"
+    title = "No extractable text"
+
+
+class FileTooLargeError(InvalidInputError):
+    """The file is over the byte limit; refused before it is read."""
+
+    code = "E006"
+    title = "File too large"
+    http_status = 413
+
+
+class LimitExceededError(InvalidInputError):
+    """A bound on pages, archive members, decompressed size or attachments was hit."""
+
+    code = "E007"
+    title = "Input limit exceeded"
+    http_status = 413
+
+
+class ExtractionTimeoutError(InvalidInputError):
+    """Extracting the text took longer than the time allowed for one file."""
+
+    code = "E008"
+    title = "Extraction timed out"
+
+
+class CorruptFileError(InvalidInputError):
+    """The file claims a format but cannot be parsed as it: truncated, damaged or mislabelled."""
+
+    code = "E009"
+    title = "Unreadable file"
+
+
+class EncryptedFileError(InvalidInputError):
+    """The document is password-protected: its text cannot be read."""
+
+    code = "E010"
+    title = "Encrypted document"
+
+
 class ModelNotFoundError(RFPClassifierError):
     """No model artifact where one was expected."""
 

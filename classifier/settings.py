@@ -22,6 +22,30 @@ class Settings(BaseSettings):
                                 description="Longest text accepted for classification.")
     log_level: str = Field(default="INFO", description="Logging level of the CLI and API.")
 
+    # Bounds on every file read (ingestion), shared by the batch command and the upload endpoint.
+    max_file_bytes: int = Field(default=25 * 1024 * 1024, gt=0,
+                                description="Largest file accepted, in bytes; refused before reading.")
+    max_pages: int = Field(default=500, gt=0, description="Most PDF pages read from one file.")
+    max_archive_members: int = Field(default=2_000, gt=0,
+                                     description="Most members of a zip container (DOCX) accepted.")
+    max_decompressed_bytes: int = Field(default=200 * 1024 * 1024, gt=0,
+                                        description="Largest total uncompressed size of a container.")
+    max_attachments: int = Field(default=20, gt=0,
+                                 description="Most attachments read from one email.")
+    max_extract_seconds: float = Field(default=30.0, gt=0,
+                                       description="Time allowed to extract the text of one file.")
+
+    # API and storage.
+    database_url: str = Field(default=f"sqlite:///{PROJECT_ROOT / 'rfp_requests.db'}",
+                              description="SQLAlchemy URL of the intake store (SQLite or PostgreSQL).")
+    api_keys: list[str] = Field(default_factory=list,
+                                description="Accepted X-API-Key values; empty means no key needed.")
+    cors_origins: list[str] = Field(default_factory=list,
+                                    description="Origins allowed by CORS; empty means closed.")
+    max_batch_items: int = Field(default=100, gt=0, description="Most texts in one batch request.")
+    max_body_bytes: int = Field(default=30 * 1024 * 1024, gt=0,
+                                description="Largest HTTP request body accepted.")
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
