@@ -38,6 +38,11 @@ class LoadedModel:
         return self.manifest["thresholds"]
 
     @property
+    def calibration(self) -> dict[str, list[float]]:
+        """Per-service Platt maps; a manifest without them means uncalibrated scores."""
+        return self.manifest.get("calibration", {})
+
+    @property
     def request_threshold(self) -> float:
         return float(self.manifest.get("request_threshold", 0.5))
 
@@ -119,7 +124,8 @@ def load_model(model_dir: Path | str, taxonomy: Taxonomy | None = None) -> Loade
         raise
     except Exception as exc:  # any decoding failure of a file we refuse to trust
         raise ModelIntegrityError(f"model artifact {artifact} cannot be decoded: {exc}") from exc
-    if model.services_ != manifest["services"] or set(manifest["thresholds"]) != set(model.services_):
+    if (model.services_ != manifest["services"] or set(manifest["thresholds"]) != set(model.services_)
+            or not set(manifest.get("calibration", {})) <= set(model.services_)):
         raise ModelIntegrityError("the artifact's services differ from its manifest")
     if model.services_ != taxonomy.service_ids:
         raise ModelIntegrityError(

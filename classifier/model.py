@@ -3,7 +3,7 @@
 - one logistic regression per service (multi-label), stacked into one weight
   matrix so that scoring every service is a single sparse product;
 - a request gate (does the document ask for any outsourced service at all?);
-- a multinomial stage head.
+- one-vs-rest stage heads, normalised into a distribution.
 
 The estimator follows scikit-learn's conventions (fit / predict_proba, fitted
 attributes end in ``_``). It reads texts already processed by
@@ -31,10 +31,16 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+def _fit_binary(F: sp.csr_matrix, y: np.ndarray, C: float,
+                class_weight: str | None) -> tuple[np.ndarray, float]:
+    """One L2 logistic regression. The dual solver: far more features than documents here."""
+    if y.min() == y.max():
+        # A label with one value in the data: a constant, very sure head.
+        return np.zeros(F.shape[1]), (8.0 if y[0] else -8.0)
+    lr = LogisticRegression(C=C, solver="liblinear", dual=True, class_weight=class_weight,
+                            max_iter=1000, random_state=0)
+    lr.fit(F, y)
+    return lr.coef_[0], float(lr.intercept_[0])
 
 
 class RFPModel(BaseEstimator):
@@ -76,36 +82,28 @@ class RFPModel(BaseEstimator):
         """Fit the linear heads on features from ``features_`` (cross-validation shares them)."""
         check_is_fitted(self, "features_")
         Y = np.asarray(Y, dtype=int)
-        columns = [Y[:, k] for k in range(Y.shape[1])] + [Y.any(axis=1).astype(int)]
-        # Two worker processes (liblinear is not thread-safe); joblib maps F copy-on-write.
-        fitted = Parallel(n_jobs=self.n_jobs, mmap_mode="c")(
-            delayed(self._fit_binary)(F, y, self.C) for y in columns)
-        self.service_coef_ = np.vstack([w for w, _ in fitted[:-1]]).astype(np.float32)
-        self.service_intercept_ = np.asarray([b for _, b in fitted[:-1]], dtype=np.float32)
-        self.services_ = list(services)
-        self.request_coef_ = fitted[-1][0].astype(np.float32)
-        self.request_intercept_ = np.float32(fitted[-1][1])
         # The stage head learns from requests only: a document asking for nothing has no
         # stage by rule, and its many "unspecified" labels would drown the real ones.
         rows = np.flatnonzero(Y.any(axis=1)) if Y.any() else np.arange(Y.shape[0])
-        stages = [stages[i] for i in rows]
-        present = [s for s in stage_labels if s in set(stages)]
-        stage_lr = LogisticRegression(C=self.stage_C, max_iter=2000)
-        stage_lr.fit(F[rows], stages)
-        order = [list(stage_lr.classes_).index(s) for s in present]
-        self.stage_coef_ = stage_lr.coef_[order].astype(np.float32)
-        self.stage_intercept_ = stage_lr.intercept_[order].astype(np.float32)
+        stage_of = np.asarray([stages[i] for i in rows])
+        present = [s for s in stage_labels if s in set(stage_of)]
+        jobs = [(F, Y[:, k], self.C, self.class_weight) for k in range(Y.shape[1])]
+        jobs.append((F, Y.any(axis=1).astype(int), self.C, self.class_weight))
+        F_req = F[rows]
+        jobs += [(F_req, (stage_of == s).astype(int), self.stage_C, None) for s in present]
+        # Two worker processes (liblinear is not thread-safe); joblib maps F copy-on-write.
+        fitted = Parallel(n_jobs=self.n_jobs, mmap_mode="c")(
+            delayed(_fit_binary)(*job) for job in jobs)
+        n = Y.shape[1]
+        self.service_coef_ = np.vstack([w for w, _ in fitted[:n]]).astype(np.float32)
+        self.service_intercept_ = np.asarray([b for _, b in fitted[:n]], dtype=np.float32)
+        self.services_ = list(services)
+        self.request_coef_ = fitted[n][0].astype(np.float32)
+        self.request_intercept_ = np.float32(fitted[n][1])
+        self.stage_coef_ = np.vstack([w for w, _ in fitted[n + 1:]]).astype(np.float32)
+        self.stage_intercept_ = np.asarray([b for _, b in fitted[n + 1:]], dtype=np.float32)
         self.stages_ = present
         return self
-
-    def _fit_binary(self, F: sp.csr_matrix, y: np.ndarray, C: float) -> tuple[np.ndarray, float]:
-        if y.min() == y.max():
-            # A label with one value in the data: a constant, very sure head.
-            return np.zeros(F.shape[1]), (8.0 if y[0] else -8.0)
-        lr = LogisticRegression(C=C, solver="liblinear", class_weight=self.class_weight,
-                                max_iter=1000, random_state=0)
-        lr.fit(F, y)
-        return lr.coef_[0], float(lr.intercept_[0])
 
     # -- inference -------------------------------------------------------------------------
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:
@@ -120,8 +118,9 @@ class RFPModel(BaseEstimator):
         return _sigmoid(np.asarray(F @ self.request_coef_).ravel() + self.request_intercept_)
 
     def stage_proba(self, F: sp.csr_matrix) -> np.ndarray:
-        """Probability of each stage, columns in ``stages_`` order."""
-        return _softmax(np.asarray(F @ self.stage_coef_.T) + self.stage_intercept_)
+        """Probability of each stage, columns in ``stages_`` order (one-vs-rest, normalised)."""
+        p = _sigmoid(np.asarray(F @ self.stage_coef_.T) + self.stage_intercept_)
+        return p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         return self.service_proba(self.transform(X))

@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from classifier.artifact import LoadedModel, load_model
+from classifier.calibration import calibrate
 from classifier.errors import EmptyTextError, InvalidInputError, TextTooLargeError
 from classifier.provider import decide_provider
-from classifier.schema import (ClassificationResult, IgnoredSentence, ModelInfo,
+from classifier.schema import (ClassificationResult, DocumentInfo, IgnoredSentence, ModelInfo,
                                ProviderRecommendation, ServiceTag, StageCall)
 from classifier.stage import decide_stage
 from classifier.taxonomy import Taxonomy, default_taxonomy
 from classifier.text import KEPT, ProcessedDocument, TextProcessor, cue_token_id, segment_model_input
 from classifier.thresholds import select_services
+
+if TYPE_CHECKING:
+    from classifier.ingest import ExtractedDocument
 
 DEFAULT_MAX_CHARS = 500_000
 MAX_EVIDENCE = 3
@@ -63,6 +68,18 @@ class Classifier:
             raise result
         return result
 
+    def classify_extracted(self, doc: ExtractedDocument) -> ClassificationResult:
+        """Classify an extracted file and say which part of it (page, attachment) each evidence came from."""
+        result = self.classify(doc.text)
+        services = [t.model_copy(update={"sources": [doc.source_of(e) or "" for e in t.evidence]})
+                    for t in result.services]
+        stage = result.stage.model_copy(
+            update={"sources": [doc.source_of(e) or "" for e in result.stage.evidence]})
+        info = DocumentInfo(name=doc.name, format=doc.format, characters=len(doc.text),
+                            sources=[p.source for p in doc.parts])
+        return result.model_copy(update={"services": services, "stage": stage, "document": info,
+                                         "warnings": result.warnings + list(doc.warnings)})
+
     def classify_many(self, texts: Iterable[str], batch_size: int = 32
                       ) -> Iterator[ClassificationResult | InvalidInputError]:
         """Results in input order; an unusable text yields its error instead of stopping the batch."""
@@ -94,6 +111,7 @@ class Classifier:
 
         ``evidence=False`` skips scoring each sentence (metrics do not need it).
         """
+        service_p = calibrate(service_p, self.services, self.loaded.calibration)
         kept = [d.kept for d in docs]
         # A document whose every sentence was set aside shows no request at all.
         request_p = np.where([bool(k) for k in kept], request_p, 0.0)

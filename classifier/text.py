@@ -351,11 +351,19 @@ class ScopeAnnotator:
                     continue
             clauses.append((s, e))
         kept: list[tuple[int, int]] = []
+        previous_dropped = False
         for s, e in clauses:
-            if any(label in (EXCLUSION, HISTORY) for label, hs, _ in in_sent if s <= hs < e):
-                kept += self._kept_fragments(doc, s, e, in_sent, service_starts)
+            own = {label for label, hs, _ in in_sent if s <= hs < e}
+            if own & {EXCLUSION, HISTORY}:
+                survivors = self._kept_fragments(doc, s, e, in_sent, service_starts)
+            elif previous_dropped and doc[s].text in ("(", "[") and "REQUEST" not in own:
+                # A parenthesis details the clause before it: "(rats and dogs, 4 weeks)"
+                # after a study already done is history too.
+                survivors = []
             else:
-                kept.append((s, e))
+                survivors = [(s, e)]
+            kept += survivors
+            previous_dropped = not survivors
         return [(s, e) for s, e in kept if any(not t.is_punct and not t.is_space for t in doc[s:e])]
 
     @staticmethod

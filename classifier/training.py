@@ -1,6 +1,6 @@
 """Training: one command from ``training_data/`` to a verified model folder.
 
-Thresholds are tuned on out-of-fold scores of a K-fold cross-validation, the
+Calibration maps and thresholds are fitted on out-of-fold scores of a K-fold cross-validation, the
 cross-validated metrics are those of the fold models with those thresholds run
 through the full classifier, and the test split is scored by the saved model
 reloaded from disk, as users will load it.
@@ -16,10 +16,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 import sklearn
 from sklearn.model_selection import KFold
+from sklearn.pipeline import FeatureUnion
 
 from classifier import __version__
+from classifier.calibration import calibrate, fit_calibration
 from classifier.artifact import LoadedModel, load_model, save_model, write_manifest
 from classifier.data import LabelledDocument, data_sha256, indicator_matrix, jsonl_files, read_documents
 from classifier.errors import TrainingError
@@ -33,27 +36,18 @@ from classifier.thresholds import tune_threshold, tune_thresholds
 log = logging.getLogger(__name__)
 
 
-def _fit(docs: Sequence[LabelledDocument], processed: Sequence[ProcessedDocument],
-         taxonomy: Taxonomy, params: dict) -> RFPModel:
-    return RFPModel(**params).fit(
-        [p.model_input for p in processed], indicator_matrix(docs, taxonomy.service_ids),
-        [d.stage for d in docs], taxonomy.service_ids, taxonomy.stage_ids)
-
-
 def cross_validate(docs: Sequence[LabelledDocument], processed: Sequence[ProcessedDocument],
-                   taxonomy: Taxonomy, params: dict, folds: int, seed: int
-                   ) -> tuple[dict[str, float], float, dict]:
-    """Tune thresholds on out-of-fold scores; return them with the CV metrics they give.
+                   F: sp.csr_matrix, features: FeatureUnion, taxonomy: Taxonomy, params: dict,
+                   folds: int, seed: int) -> dict:
+    """Calibrate and tune thresholds on out-of-fold scores; return them with the CV metrics.
 
-    The TF-IDF vocabulary is fitted once on all training texts (it sees no labels); the
-    heads are fitted per fold. Decisions on the out-of-fold scores go through the
-    classifier's own code, so the metrics are those of the product's decision rules.
+    The TF-IDF vocabulary ``features`` was fitted once on all training texts (it sees no
+    labels); the heads are fitted per fold. Decisions on the out-of-fold scores go through
+    the classifier's own code, so the metrics are those of the product's decision rules.
     """
     services = taxonomy.service_ids
     Y = indicator_matrix(docs, services)
     stages = [d.stage for d in docs]
-    features = RFPModel(**params)._make_features()
-    F = features.fit_transform([p.model_input for p in processed]).tocsr()
     oof = np.zeros(Y.shape)
     oof_request = np.zeros(len(docs))
     oof_stage = np.zeros((len(docs), len(taxonomy.stage_ids)))
@@ -69,13 +63,16 @@ def cross_validate(docs: Sequence[LabelledDocument], processed: Sequence[Process
         oof_request[held_idx] = model.request_proba(F[held_idx])
         oof_stage[held_idx] = model.stage_proba(F[held_idx])
         log.info("fold %d/%d fitted", k + 1, folds)
-    thresholds = tune_thresholds(Y, oof, services)
-    request_threshold = tune_threshold(Y.any(axis=1).astype(int), oof_request)
-    loaded = LoadedModel(model, {"model_version": "cv", "thresholds": thresholds,
-                                 "request_threshold": request_threshold})
+    calibration = fit_calibration(Y, oof, services)
+    decisions = {
+        "calibration": calibration,
+        "thresholds": tune_thresholds(Y, calibrate(oof, services, calibration), services),
+        "request_threshold": tune_threshold(Y.any(axis=1).astype(int), oof_request),
+    }
+    loaded = LoadedModel(model, {"model_version": "cv", **decisions})
     predictions = Classifier(loaded, taxonomy).results_from_scores(
         processed, oof, oof_request, oof_stage, evidence=False)
-    return thresholds, request_threshold, compute_metrics(docs, predictions, taxonomy)
+    return {**decisions, "metrics": compute_metrics(docs, predictions, taxonomy)}
 
 
 def evaluate_model_dir(model_dir: Path, paths: Sequence[Path | str],
@@ -107,9 +104,12 @@ def train(train_paths: Sequence[Path | str], model_dir: Path | str,
         raise TrainingError(f"no training document asks for {missing}")
     log.info("processing %d training documents", len(docs))
     processed = list(TextProcessor().pipe(d.text for d in docs))
-    thresholds, request_threshold, cv_metrics = cross_validate(
-        docs, processed, taxonomy, params, folds, seed)
-    model = _fit(docs, processed, taxonomy, params)
+    model = RFPModel(**params)
+    model.features_ = model._make_features()
+    F = model.features_.fit_transform([p.model_input for p in processed]).tocsr()
+    cv = cross_validate(docs, processed, F, model.features_, taxonomy, params, folds, seed)
+    model.fit_heads(F, indicator_matrix(docs, taxonomy.service_ids), [d.stage for d in docs],
+                    taxonomy.service_ids, taxonomy.stage_ids)
     data_hash = data_sha256(files)
     manifest = {
         "model_version": f"{__version__}+{data_hash[:10]}",
@@ -117,13 +117,14 @@ def train(train_paths: Sequence[Path | str], model_dir: Path | str,
         "package_version": __version__,
         "services": list(model.services_),
         "stages": list(model.stages_),
-        "thresholds": thresholds,
-        "request_threshold": request_threshold,
+        "thresholds": cv["thresholds"],
+        "request_threshold": cv["request_threshold"],
+        "calibration": cv["calibration"],
         "params": model.to_state()["params"],
         "training_data": {"sha256": data_hash, "documents": len(docs),
                           "files": [f.name for f in files]},
         "taxonomy_sha256": data_sha256([TAXONOMY_PATH]),
-        "metrics": {"cross_validation": {"folds": folds, "seed": seed, **cv_metrics}},
+        "metrics": {"cross_validation": {"folds": folds, "seed": seed, **cv["metrics"]}},
         "environment": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
                         "numpy": np.__version__},
     }

@@ -114,3 +114,15 @@ def test_model_trained_for_another_taxonomy_is_refused(saved_dir, taxonomy):
     smaller = parse_taxonomy(raw)
     with pytest.raises(ModelIntegrityError, match="retrain"):
         load_model(saved_dir, smaller)
+
+
+def test_calibration_for_an_unknown_service_is_refused(saved_dir):
+    _edit_manifest(saved_dir, calibration={"no_such_service": [1.0, 0.0]})
+    with pytest.raises(ModelIntegrityError, match="services"):
+        load_model(saved_dir)
+
+
+def test_bundled_model_carries_a_calibration_map_per_service(bundled_model_dir, taxonomy):
+    calibration = load_model(bundled_model_dir).calibration
+    assert set(calibration) == set(taxonomy.service_ids)
+    assert all(len(ab) == 2 and ab[0] > 0 for ab in calibration.values())

@@ -478,6 +478,21 @@ def test_history_sentence_is_marked_history(processor):
     assert doc.only_set_aside() == {"preclinicalresearch"}
 
 
+@pytest.mark.parametrize("text", [
+    "A university group ran the GLP tox for us last year (rats and dogs, four weeks).",
+    "The API was manufactured previously [5 kg, GMP, two batches].",
+])
+def test_parenthesis_after_history_is_history_too(processor, text):
+    doc = processor.process(text)
+    assert [s.status for s in doc.segments] == ["history"]
+
+
+def test_parenthesis_after_a_request_stays_a_request(processor):
+    doc = processor.process("We need GLP tox (rats and dogs, 4 weeks); the API was made last year.")
+    assert "rats and dogs" in doc.model_input
+    assert doc.only_set_aside() == {"apimanufacturing"}
+
+
 def test_exclusion_sentence_is_marked_exclusion(processor):
     doc = processor.process("Drug product manufacturing is out of scope.")
     assert [s.status for s in doc.segments] == [EXCLUSION]
