@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
-from collections.abc import Iterator
-from itertools import islice
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional, TextIO
+from typing import Annotated, Optional
 
 import typer
 
-from classifier.errors import InvalidInputError, RFPClassifierError
+from classifier.errors import RFPClassifierError
 from classifier.settings import TRAINING_DATA_DIR, get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -40,16 +40,6 @@ def _model_dir(model_dir: Path | None) -> Path:
 def _fail(exc: RFPClassifierError) -> None:
     typer.echo(f"error {exc}", err=True)
     raise typer.Exit(code=2)
-
-
-def _load_classifier(model_dir: Path | None):
-    from classifier.pipeline import Classifier
-
-    settings = get_settings()
-    try:
-        return Classifier.from_dir(_model_dir(model_dir), max_chars=settings.max_text_chars)
-    except RFPClassifierError as exc:
-        _fail(exc)
 
 
 @app.command()
@@ -86,15 +76,57 @@ def evaluate(
     paths: Annotated[Optional[list[Path]], typer.Argument(
         help="Labelled JSONL files or folders (default: the test split).")] = None,
     model_dir: ModelDirOption = None,
-    errors: Annotated[int, typer.Option(help="How many of the worst errors to list.")] = 10,
+    errors: Annotated[int, typer.Option(
+        help="How many of the worst errors to list (with --sets: failures per suite).")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+    sets: Annotated[bool, typer.Option(
+        "--sets", help="One table row per held-out set: each PATH given, else the test split, "
+                       "test_register/ (whole and per register) and each suites/*.jsonl.")] = False,
+    baselines: Annotated[bool, typer.Option(
+        "--baselines", help="Add a keyword matcher and a spaCy textcat (trained in this run on "
+                            "--train-data) beside the model, on every set.")] = False,
+    train_data: Annotated[list[Path], typer.Option(
+        "--train-data", help="Training JSONL of the spaCy textcat baseline.")] = [
+        TRAINING_DATA_DIR / "train"],
 ) -> None:
-    """Score the model on labelled documents: per-service P/R/F1, micro/macro F1, provider, stage."""
-    from classifier.evaluation import format_report, worst_errors
+    """Score the model on labelled documents: per-service P/R/F1, micro/macro F1, provider, stage,
+    calibration. --sets and --baselines compare systems across held-out sets in one table."""
+    import time
+
+    from classifier.evaluation import (default_set_paths, format_comparison, format_report, load_sets,
+                                       run_comparison, worst_errors)
+    from classifier.pipeline import Classifier
     from classifier.training import evaluate_model_dir
 
     _setup_logging()
     target = _model_dir(model_dir)
+    if sets or baselines:
+        started = time.perf_counter()
+        chosen = paths or (default_set_paths(TRAINING_DATA_DIR) if sets else [TRAINING_DATA_DIR / "test"])
+        try:
+            held_out = load_sets(chosen, root=TRAINING_DATA_DIR)
+            classifier = Classifier.from_dir(target, max_chars=get_settings().max_text_chars)
+            result = run_comparison(classifier, held_out, baselines, train_data)
+        except RFPClassifierError as exc:
+            _fail(exc)
+        result["seconds"]["total"] = round(time.perf_counter() - started, 1)
+        if as_json:
+            typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+            return
+        typer.echo(f"Model {classifier.version} ({target}) on {len(held_out)} held-out sets")
+        for name, about in result["systems"].items():
+            typer.echo(f"  {name}: {about}")
+        typer.echo(format_comparison(result["sets"]))
+        for row in result["sets"]:
+            failures = row["systems"]["model"].get("suite", {}).get("failures", [])
+            if failures and errors:
+                shown = f"; the first {errors}" if len(failures) > errors else ""
+                typer.echo(f"\n{row['name']}: the model did not handle {len(failures)} of "
+                           f"{row['documents']} documents{shown}:")
+                for failure in failures[:errors]:
+                    typer.echo(json.dumps(failure, ensure_ascii=False))
+        typer.echo("\n" + "   ".join(f"{k.replace('_', ' ')} {v} s" for k, v in result["seconds"].items()))
+        return
     try:
         docs, preds, metrics = evaluate_model_dir(target, paths or [TRAINING_DATA_DIR / "test"])
     except RFPClassifierError as exc:
@@ -110,71 +142,89 @@ def evaluate(
             typer.echo(json.dumps(row, ensure_ascii=False))
 
 
-def _inputs(paths: list[str], text: str | None, max_bytes: int) -> Iterator[tuple[str, str | Exception]]:
-    """(path, text or the error that kept it from being read), lazily and in order."""
-    from classifier.ingest import expand_paths, read_text_file
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
 
-    if text is not None:
-        yield "<text>", text
-    for raw in paths:
-        if raw == "-":
-            yield "<stdin>", sys.stdin.read()
-            continue
-        p = Path(raw)
-        if not p.exists():
-            if " " in raw.strip():
-                yield "<argument>", raw
-            else:
-                yield raw, InvalidInputError(f"no such file or folder: {raw}")
-            continue
-        for f in expand_paths([p]):
-            try:
-                yield str(f), read_text_file(f, max_bytes)
-            except InvalidInputError as exc:
-                yield str(f), exc
-    if not paths and text is None:
-        if sys.stdin.isatty():
-            raise typer.BadParameter("give text, files, folders, or pipe text on stdin")
-        yield "<stdin>", sys.stdin.read()
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+def _worker_count(value: str) -> int:
+    if value.strip().lower() == "auto":
+        return os.cpu_count() or 1
+    try:
+        n = int(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is neither a number nor 'auto'", param_hint="--workers")
+    if n < 0:
+        raise typer.BadParameter("must be 0 (one per CPU), a positive number or 'auto'",
+                                 param_hint="--workers")
+    return n or os.cpu_count() or 1
 
 
 @app.command()
 def classify(
     inputs: Annotated[Optional[list[str]], typer.Argument(
-        help="Files, folders of .txt/.md files, '-' for stdin, or a quoted text.")] = None,
+        help="Files, folders (walked recursively), '-' for stdin, or a quoted text.")] = None,
     text: Annotated[Optional[str], typer.Option("--text", "-t", help="Text to classify.")] = None,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write the JSON lines here instead of stdout.")] = None,
+        "--output", "-o", help="Write the rows here instead of stdout.")] = None,
+    fmt: Annotated[Optional[OutputFormat], typer.Option(
+        "--format", help="Row format (default: csv for a .csv output, else jsonl).")] = None,
+    include: Annotated[Optional[list[str]], typer.Option(
+        "--include", help="Glob of the files to take inside folders; repeatable.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(
+        "--exclude", help="Glob of the files to skip inside folders; repeatable.")] = None,
+    workers: Annotated[str, typer.Option(
+        "--workers", "-w", help="Worker processes: a number, or 0/auto for one per CPU.")] = "1",
+    engine: Annotated[Engine, typer.Option(
+        "--engine", help="local (this machine) or dask (a Dask distributed cluster).")] = Engine.local,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local "
+                            "cluster of --workers processes for this run).")] = None,
+    resume: Annotated[Optional[bool], typer.Option(
+        "--resume/--no-resume", help="Skip the documents already in --output and append "
+                                     "(default: on when --output exists).")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bar; the summary as one JSON line on stderr.")] = False,
     model_dir: ModelDirOption = None,
 ) -> None:
-    """Classify documents; one JSON line per document, each with its path."""
+    """Classify documents; one row per document (JSON line or CSV record), each with its path.
+
+    A summary (counts per provider type, service and error code, docs/s) follows on stderr.
+    """
+    from classifier.batch import BatchJob, format_for, run_batch
+    from classifier.ingest import Limits
+    from classifier.taxonomy import default_taxonomy
+
     _setup_logging()
-    classifier = _load_classifier(model_dir)
     settings = get_settings()
-    # UTF-8 takes at most 4 bytes a character: a larger file cannot hold an acceptable text.
-    items = _inputs(inputs or [], text, max_bytes=4 * settings.max_text_chars)
-    done = failures = 0
-    out: TextIO = open(output, "w", encoding="utf-8") if output else sys.stdout
+    n_workers = _worker_count(workers)
+    if scheduler and engine is not Engine.dask:
+        raise typer.BadParameter("only with --engine dask", param_hint="--scheduler")
+    if resume and output is None:
+        raise typer.BadParameter("needs --output", param_hint="--resume")
+    if not inputs and text is None and sys.stdin.isatty():
+        raise typer.BadParameter("give text, files, folders, or pipe text on stdin")
+    job = BatchJob(
+        inputs=inputs or [], text=text, include=include or [], exclude=exclude or [],
+        output=output, fmt=format_for(output, fmt.value if fmt else None),
+        resume=resume if resume is not None else output is not None,
+        workers=n_workers, engine=engine.value, scheduler=scheduler,
+        model_dir=_model_dir(model_dir), max_chars=settings.max_text_chars,
+        limits=Limits.from_settings(settings), progress=not quiet and sys.stderr.isatty())
     try:
-        while batch := list(islice(items, 32)):
-            texts = [t if isinstance(t, str) else "" for _, t in batch]
-            for (path, raw), result in zip(batch, classifier.classify_many(texts)):
-                done += 1
-                err = raw if isinstance(raw, Exception) else result
-                if isinstance(err, Exception):
-                    failures += 1
-                    row = {"path": path, "error": {"code": getattr(err, "code", "E000"),
-                                                   "message": getattr(err, "detail", str(err))}}
-                    log.warning("%s: %s", path, err)
-                else:
-                    row = {"path": path, **result.model_dump()}
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            out.flush()
-    finally:
-        if output:
-            out.close()
-    log.info("classified %d of %d documents", done - failures, done)
-    if failures:
+        summary = run_batch(job, default_taxonomy().service_ids)
+    except RFPClassifierError as exc:
+        _fail(exc)
+    except OSError as exc:
+        typer.echo(f"error {exc}", err=True)
+        raise typer.Exit(code=2)
+    typer.echo(json.dumps(summary.to_dict()) if quiet else summary.format(), err=True)
+    if summary.failed:
         raise typer.Exit(code=1)
 
 
@@ -225,6 +275,33 @@ def check_data(
         "register": dict(Counter(d.register for d in docs).most_common()),
         "diversity": diversity(docs),
     }, indent=2))
+
+
+@app.command("export-reviews")
+def export_reviews(
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write.")],
+    database_url: Annotated[Optional[str], typer.Option(
+        "--database-url", help="Intake store URL (default: RFP_DATABASE_URL).")] = None,
+) -> None:
+    """Write reviewed intake requests as labelled JSONL (register intake_review) for `train --data`."""
+    from classifier.store import Store
+
+    _setup_logging()
+    try:
+        store = Store.existing(database_url or get_settings().database_url)
+        try:
+            rows = list(store.training_rows())
+        finally:
+            store.dispose()
+    except RFPClassifierError as exc:
+        _fail(exc)
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    except OSError as exc:
+        typer.echo(f"error cannot write {output}: {exc.strerror}", err=True)
+        raise typer.Exit(code=2) from exc
+    typer.echo(f"exported {len(rows)} reviewed requests to {output}")
 
 
 @app.command()

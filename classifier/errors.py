@@ -93,6 +93,38 @@ class EncryptedFileError(InvalidInputError):
     title = "Encrypted document"
 
 
+class AuthenticationError(RFPClassifierError):
+    """The API requires a key and the request carries none, or one it does not accept."""
+
+    code = "E401"
+    title = "API key required"
+    http_status = 401
+
+
+class RequestTooLargeError(RFPClassifierError):
+    """The HTTP request body is over RFP_MAX_BODY_BYTES; refused before it is parsed."""
+
+    code = "E402"
+    title = "Request too large"
+    http_status = 413
+
+
+class RequestNotFoundError(RFPClassifierError):
+    """No stored intake request has that id."""
+
+    code = "E403"
+    title = "Request not found"
+    http_status = 404
+
+
+class StoreError(RFPClassifierError):
+    """The intake store cannot be reached or is not at the schema this code expects."""
+
+    code = "E404"
+    title = "Request store unavailable"
+    http_status = 503
+
+
 class ModelNotFoundError(RFPClassifierError):
     """No model artifact where one was expected."""
 
@@ -137,3 +169,11 @@ class TrainingError(RFPClassifierError):
 
     code = "E302"
     title = "Training failed"
+
+
+class EngineUnavailableError(RFPClassifierError):
+    """The batch engine cannot start: the Dask scheduler is unreachable or has no workers."""
+
+    code = "E501"
+    title = "Batch engine unavailable"
+    http_status = 503

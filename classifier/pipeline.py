@@ -69,7 +69,7 @@ class Classifier:
         return result
 
     def classify_extracted(self, doc: ExtractedDocument) -> ClassificationResult:
-        """Classify an extracted file and say which part of it (page, attachment) each evidence came from."""
+        """Classify an extracted file, saying which part (page, attachment) each evidence came from."""
         result = self.classify(doc.text)
         services = [t.model_copy(update={"sources": [doc.source_of(e) or "" for e in t.evidence]})
                     for t in result.services]
@@ -112,7 +112,7 @@ class Classifier:
         ``evidence=False`` skips scoring each sentence (metrics do not need it).
         """
         service_p = calibrate(service_p, self.services, self.loaded.calibration)
-        kept = [d.kept for d in docs]
+        kept = [d.read_segments for d in docs]
         # A document whose every sentence was set aside shows no request at all.
         request_p = np.where([bool(k) for k in kept], request_p, 0.0)
         selected = select_services(service_p, request_p, self.services, self.loaded.thresholds,

@@ -16,6 +16,11 @@ class ServiceTag(_Model):
                          examples=[0.93])
     evidence: list[str] = Field(description="Sentences of the document that led to the tag.",
                                 examples=[["We need GMP manufacture of 5 kg of drug substance."]])
+    sources: list[str] = Field(
+        default_factory=list,
+        description="Where each evidence sentence came from, in the same order (file, page, "
+                    "attachment); empty for plain text.",
+        examples=[["rfp.pdf#page=2"]])
 
 
 class ProviderRecommendation(_Model):
@@ -34,6 +39,10 @@ class StageCall(_Model):
                               examples=[0.71])
     evidence: list[str] = Field(description="Sentences that place the work at this stage.",
                                 examples=[["Material is for our Phase 3 program."]])
+    sources: list[str] = Field(
+        default_factory=list,
+        description="Where each evidence sentence came from, in the same order; empty for plain text.",
+        examples=[["mail.eml/spec.pdf#page=1"]])
 
 
 class ModelInfo(_Model):
@@ -42,21 +51,38 @@ class ModelInfo(_Model):
 
 
 class IgnoredSentence(_Model):
-    text: str = Field(description="A sentence left out of the evidence.")
+    text: str = Field(description="A sentence left out of the evidence.",
+                      examples=["Clinical monitoring is handled by our current CRO."])
     reason: str = Field(description="exclusion, history or boilerplate.", examples=["exclusion"])
+
+
+class DocumentInfo(_Model):
+    name: str = Field(description="File name (or path) of the document as given.",
+                      examples=["rfp.pdf"])
+    format: str = Field(description="pdf, docx, text, html, eml or rtf.", examples=["pdf"])
+    sources: list[str] = Field(description="Every part the text was read from, in order.",
+                               examples=[["rfp.pdf#page=1", "rfp.pdf#page=2"]])
+    characters: int = Field(ge=0, description="Characters of extracted text that were classified.",
+                            examples=[5210])
 
 
 class ClassificationResult(_Model):
     services: list[ServiceTag] = Field(description="Only the services the document asks for, "
                                                    "highest score first.")
-    provider: ProviderRecommendation
-    stage: StageCall
-    model: ModelInfo
-    scores: dict[str, float] = Field(description="Score of every service, asked for or not.")
+    provider: ProviderRecommendation = Field(description="Recommended provider type and why.")
+    stage: StageCall = Field(description="Development stage the work is for.")
+    model: ModelInfo = Field(description="The model that answered.")
+    scores: dict[str, float] = Field(description="Score of every service, asked for or not.",
+                                     examples=[{"api_manufacturing": 0.93,
+                                                "clinical_trial_management": 0.04}])
     request_score: float = Field(ge=0, le=1, description="Probability that the document asks for "
-                                                         "any outsourced service at all.")
+                                                         "any outsourced service at all.",
+                                 examples=[0.98])
     ignored: list[IgnoredSentence] = Field(
         default_factory=list,
         description="Sentences set aside as exclusions, history or boilerplate (at most 20).")
     warnings: list[str] = Field(default_factory=list,
-                                description="Reasons to double-check this answer.")
+                                description="Reasons to double-check this answer.",
+                                examples=[["very short text (4 words): too little to be sure"]])
+    document: DocumentInfo | None = Field(
+        default=None, description="The file the text was extracted from; absent for plain text.")

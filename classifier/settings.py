@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_MODEL_DIR = PROJECT_ROOT / "models"
@@ -31,20 +33,34 @@ class Settings(BaseSettings):
     max_decompressed_bytes: int = Field(default=200 * 1024 * 1024, gt=0,
                                         description="Largest total uncompressed size of a container.")
     max_attachments: int = Field(default=20, gt=0,
-                                 description="Most attachments read from one email.")
+                                 description="Most attachments read from one email, or sent "
+                                             "with one intake form.")
     max_extract_seconds: float = Field(default=30.0, gt=0,
                                        description="Time allowed to extract the text of one file.")
 
     # API and storage.
     database_url: str = Field(default=f"sqlite:///{PROJECT_ROOT / 'rfp_requests.db'}",
                               description="SQLAlchemy URL of the intake store (SQLite or PostgreSQL).")
-    api_keys: list[str] = Field(default_factory=list,
-                                description="Accepted X-API-Key values; empty means no key needed.")
-    cors_origins: list[str] = Field(default_factory=list,
-                                    description="Origins allowed by CORS; empty means closed.")
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Accepted X-API-Key values, comma-separated or a JSON "
+                                          "list; empty means no key needed.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed by CORS, comma-separated or a JSON "
+                                          "list; empty means closed.")
     max_batch_items: int = Field(default=100, gt=0, description="Most texts in one batch request.")
     max_body_bytes: int = Field(default=30 * 1024 * 1024, gt=0,
                                 description="Largest HTTP request body accepted.")
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        """A comma-separated string is easier to put in an environment variable than JSON."""
+        if isinstance(value, str):
+            value = value.strip()
+            if value.startswith("["):
+                return json.loads(value)
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
 
 
 @lru_cache(maxsize=1)

@@ -35,6 +35,7 @@ class Stage:
     description: str
     cues: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ def parse_taxonomy(raw: dict) -> Taxonomy:
         )
         stages = tuple(
             Stage(id=s["id"], name=s["name"], description=s["description"],
-                  cues=_strings(s, "cues"), abbreviations=_strings(s, "abbreviations"))
+                  cues=_strings(s, "cues"), abbreviations=_strings(s, "abbreviations"),
+                  phases=_strings(s, "phases"))
             for s in raw["stages"]
         )
         providers = tuple(ProviderType(id=p["id"], name=p["name"], description=p["description"])

@@ -62,6 +62,12 @@ def normalize_text(text: str) -> str:
     return _MANY_NEWLINES.sub("\n\n", text).strip()
 
 
+# A document with this many kept words is read by its requirements sections, when it has
+# some with at least MIN_REQUIREMENT_WORDS words.
+LONG_DOCUMENT_WORDS = 400
+MIN_REQUIREMENT_WORDS = 20
+
+
 @dataclass
 class Segment:
     """One sentence of the document and what the scope rules made of it."""
@@ -91,7 +97,21 @@ class ProcessedDocument:
     @property
     def model_input(self) -> str:
         set_aside = [f"{SET_ASIDE_CUE_PREFIX}{c}" for s in self.segments for c in s.set_aside_cues]
-        return "\n".join(filter(None, [segments_model_input(self.kept), " ".join(set_aside)]))
+        return "\n".join(filter(None, [segments_model_input(self.read_segments), " ".join(set_aside)]))
+
+    @property
+    def read_segments(self) -> list[Segment]:
+        """What the model reads: in a long document with a requirements section, that section.
+
+        A long RFP states its asks under "Scope of work" or "Services required"; the rest
+        (background, process, legal text the headings did not give away) only dilutes them.
+        """
+        kept = self.kept
+        required = [s for s in kept if s.section == "requirements"]
+        if (_words(required) >= MIN_REQUIREMENT_WORDS
+                and _words(kept) >= LONG_DOCUMENT_WORDS):
+            return required
+        return kept
 
     def only_set_aside(self) -> set[str]:
         """Cue ids of services named only in excluded or historical clauses, never in a request."""
@@ -101,6 +121,10 @@ class ProcessedDocument:
     @property
     def word_count(self) -> int:
         return len(self.text.split())
+
+
+def _words(segments: Iterable[Segment]) -> int:
+    return sum(len((s.kept_text or s.text).split()) for s in segments)
 
 
 def segment_model_input(segment: Segment) -> str:
@@ -170,6 +194,20 @@ class LineBreaks:
         return doc
 
 
+_PAST_ADVERBS = ["already", "successfully", "previously", "recently", "fully", "all", "also"]
+_PARTICIPLE = (r"^(\w+ed|made|done|written|run|built|shipped|sold|held|given|begun|taken|"
+               r"brought|sent|grown|drawn|set|put)$")
+# Passives that describe the ask or the situation, not work already done.
+_NOT_HISTORY_PARTICIPLES = [
+    "needed", "required", "requested", "expected", "planned", "scheduled", "designed", "intended",
+    "based", "located", "concerned", "supposed", "asked", "invited", "interested", "focused",
+    "involved", "limited", "used", "estimated", "anticipated", "projected", "proposed", "aimed",
+    "targeted", "delayed", "postponed", "engaged", "tasked", "contracted", "considered",
+    "delighted", "pleased", "excited", "structured", "organised", "organized"]
+# A comma fragment opened by one of these elaborates the fragment before it.
+_ELABORATIONS = {"including", "incl", "incl.", "with", "i.e.", "e.g.", "such", "both", "namely"}
+
+
 class ScopeAnnotator:
     """Sections, clause-level exclusion and history, and cue matches, per sentence."""
 
@@ -199,6 +237,16 @@ class ScopeAnnotator:
             # form fields: "Fill-finish: N/A", "DP - none"
             [{"ORTH": {"IN": [":", "-"]}}, {"LOWER": {"IN": ["none", "n/a", "na", "nil", "excluded"]}}],
         ])
+        # Passive past: "was filled last quarter", "were validated in 2020", "has been supplied".
+        self.past = Matcher(nlp.vocab)
+        self.past.add(HISTORY, [
+            [{"LOWER": {"IN": ["was", "were"]}},
+             {"LOWER": {"IN": _PAST_ADVERBS}, "OP": "?"},
+             {"LOWER": {"REGEX": _PARTICIPLE, "NOT_IN": _NOT_HISTORY_PARTICIPLES}}],
+            [{"LOWER": {"IN": ["has", "have", "had"]}}, {"LOWER": "been"},
+             {"LOWER": {"IN": _PAST_ADVERBS}, "OP": "?"},
+             {"LOWER": {"REGEX": _PARTICIPLE, "NOT_IN": _NOT_HISTORY_PARTICIPLES}}],
+        ])
         cue_groups: dict[str, list[str]] = {}
         abbr_groups: dict[str, list[str]] = {}
         for s in taxonomy.services:
@@ -214,14 +262,15 @@ class ScopeAnnotator:
         self.section_patterns = {
             kind: re.compile(r"\b(?:" + "|".join(map(re.escape, self.sections.get(kind, ()))) + r")\b"
                              if self.sections.get(kind) else r"(?!)")
-            for kind in ("boilerplate", "excluded")}
+            for kind in ("boilerplate", "excluded", "background")}
         self.vocab = nlp.vocab
 
     # -- sections -------------------------------------------------------------------------
     def _heading_kind(self, heading: str) -> str | None:
-        """boilerplate / excluded when the heading contains such a cue; requirements when it starts with one."""
+        """boilerplate / excluded / background when the heading contains such a cue (checked in
+        that order); requirements when it starts with one ("Rights in deliverables" is legal text)."""
         text = _HEADING_NUMBER.sub("", heading.lower()).strip(" :.-#*\t")
-        for kind in ("boilerplate", "excluded"):
+        for kind in ("boilerplate", "excluded", "background"):
             if self.section_patterns[kind].search(text):
                 return kind
         if text.startswith(tuple(self.sections.get("requirements", ()))):
@@ -275,6 +324,8 @@ class ScopeAnnotator:
             inline_kind = None
             if ":" in text[:60]:
                 inline_kind = self._heading_kind(text.split(":", 1)[0])
+                if inline_kind == "boilerplate" and any(h[0] == "REQUEST" for h in scope_hits):
+                    inline_kind = None  # a form field ("Pricing: please quote 5 kg of API")
             segments.append(self._segment(doc, sent, text, inline_kind or section, scope_hits, cue_hits))
         doc._.segments = segments
         return doc
@@ -283,6 +334,7 @@ class ScopeAnnotator:
         hits = [(self.vocab.strings[m], s, e) for m, s, e in self.scope_matcher(doc)]
         # A pattern anchored on the punctuation before "no" starts at the word itself.
         hits += [(EXCLUSION, s + int(doc[s].is_punct), e) for _, s, e in self.negation(doc)]
+        hits += [(HISTORY, s, e) for _, s, e in self.past(doc)]
         safe_tokens = np.zeros(len(doc) + 1, dtype=bool)
         for label, s, e in hits:
             if label == "SAFE":
@@ -296,6 +348,11 @@ class ScopeAnnotator:
         seg = Segment(text, sent.start_char, sent.end_char, section, KEPT)
         if section == "boilerplate":
             seg.status = BOILERPLATE
+            return seg
+        if section == "background" and not any(label == "REQUEST" for label, _, _ in scope_hits):
+            # What the sponsor did or has: services named here are context, not asks.
+            seg.status = BOILERPLATE
+            seg.set_aside_cues = [cue_token_id(k[4:]) for k, _, _ in cue_hits if k.startswith("svc:")]
             return seg
         service_starts = {s for key, s, _ in cue_hits if key.startswith("svc:")}
         kept_spans = ([] if section == "excluded"
@@ -350,20 +407,33 @@ class ScopeAnnotator:
                     clauses += [(s, comma), (comma + 1, e)]
                     continue
             clauses.append((s, e))
-        kept: list[tuple[int, int]] = []
+        kept: list[list[tuple[int, int]]] = []
+        requests: list[bool] = []
         previous_dropped = False
         for s, e in clauses:
             own = {label for label, hs, _ in in_sent if s <= hs < e}
             if own & {EXCLUSION, HISTORY}:
                 survivors = self._kept_fragments(doc, s, e, in_sent, service_starts)
+                if (not survivors and EXCLUSION in own and len(kept) >= 2
+                        and doc[clauses[len(kept) - 1][0]].text in ("(", "[")
+                        and doc[s].is_lower):
+                    # "Submission documents (IND, briefing packages) are prepared by our
+                    # team and must not be included": the subject before the parenthesis
+                    # is excluded with its predicate.
+                    for k in range(len(kept) - 1, -1, -1):
+                        if requests[k]:
+                            break
+                        kept[k] = []
             elif previous_dropped and doc[s].text in ("(", "[") and "REQUEST" not in own:
                 # A parenthesis details the clause before it: "(rats and dogs, 4 weeks)"
                 # after a study already done is history too.
                 survivors = []
             else:
                 survivors = [(s, e)]
-            kept += survivors
+            kept.append(survivors)
+            requests.append("REQUEST" in own)
             previous_dropped = not survivors
+        kept = [span for spans in kept for span in spans]
         return [(s, e) for s, e in kept if any(not t.is_punct and not t.is_space for t in doc[s:e])]
 
     @staticmethod
@@ -389,11 +459,20 @@ class ScopeAnnotator:
                 while k >= 0 and "REQUEST" not in labels[k] and (
                         reach_long or _content_length(doc, *frags[k]) <= 5):
                     dropped[k] = True
-                    reach_long = reach_long and not names_service[k]
+                    # "X, including Y, is out of scope": an elaboration does not end the subject.
+                    if _first_word(doc, *frags[k]) not in _ELABORATIONS:
+                        reach_long = reach_long and not names_service[k]
                     k -= 1
             elif HISTORY in frag_labels and "REQUEST" not in frag_labels:
                 dropped[j] = True
+            elif (j and dropped[j - 1] and "REQUEST" not in frag_labels
+                  and _first_word(doc, *frags[j]) in _ELABORATIONS):
+                dropped[j] = True  # "..., including TK in rat and dog" after work already done
         return [f for f, d in zip(frags, dropped) if not d]
+
+
+def _first_word(doc: Doc, start: int, end: int) -> str:
+    return next((t.lower_ for t in doc[start:end] if not t.is_punct and not t.is_space), "")
 
 
 def _content_length(doc: Doc, start: int, end: int) -> int:

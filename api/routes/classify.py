@@ -6,6 +6,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ModelDep
+from api.errors import problem_responses
+from classifier.errors import (EmptyTextError, InvalidInputError, RequestTooLargeError,
+                               TextTooLargeError)
 from classifier.schema import ClassificationResult
 
 router = APIRouter(prefix="/v1", tags=["classify"])
@@ -22,6 +25,8 @@ class ClassifyRequest(BaseModel):
 @router.post("/classify", response_model=ClassificationResult,
              summary="Classify one document",
              description="Services requested (with evidence), recommended provider type and "
-                         "development stage of one document.")
+                         "development stage of one document.",
+             responses=problem_responses(InvalidInputError, EmptyTextError, TextTooLargeError,
+                                         RequestTooLargeError))
 def classify(body: ClassifyRequest, classifier: ModelDep) -> ClassificationResult:
     return classifier.classify(body.text)

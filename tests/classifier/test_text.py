@@ -487,6 +487,25 @@ def test_parenthesis_after_history_is_history_too(processor, text):
     assert [s.status for s in doc.segments] == ["history"]
 
 
+@pytest.mark.parametrize("text, excluded", [
+    ("CMC documentation for the NDA, including Module 3, is out of scope.",
+     "manufacturingregulatorysupport"),
+    ("Regulatory submission documents (IND amendments, briefing packages) are prepared by our "
+     "regulatory group and must not be included.", "clinicalregulatoryaffairs"),
+])
+def test_exclusion_reaches_a_subject_split_by_an_aside(processor, text, excluded):
+    doc = processor.process(text)
+    assert [s.status for s in doc.segments] == [EXCLUSION]
+    assert doc.only_set_aside() == {excluded}
+
+
+def test_exclusion_after_a_parenthesis_stops_at_the_request(processor):
+    doc = processor.process("We need GLP tox (rats and dogs) and API manufacturing (5 kg) is "
+                            "handled by our partner.")
+    assert svc_token("preclinical_research") in model_tokens(doc)
+    assert doc.only_set_aside() == {"apimanufacturing"}
+
+
 def test_parenthesis_after_a_request_stays_a_request(processor):
     doc = processor.process("We need GLP tox (rats and dogs, 4 weeks); the API was made last year.")
     assert "rats and dogs" in doc.model_input
