@@ -41,7 +41,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _HSPACE = re.compile(r"[ \t\xa0]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
-_HEADING_NUMBER = re.compile(r"^\s*(?:section|article|part|annex|appendix)?\s*(?:[0-9]+(?:\.[0-9]+)*|[ivxlc]+|[a-z])[.)]?\s+", re.I)
+_HEADING_NUMBER = re.compile(r"^\s*(?:(?:section|article|part|annex|appendix|chapter|lot)\s*)?"
+                             r"(?:[0-9]+(?:\.[0-9]+)*|[ivxlc]+|[a-z])(?:[.):]|\s*[-–—])?\s+", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa>]|\(?[0-9a-z]{1,3}[.)])\s+", re.I)
 
 if not Doc.has_extension("segments"):
@@ -194,6 +195,12 @@ class LineBreaks:
         return doc
 
 
+# Lines under a closing ("Kind regards,") read as a signature block.
+_CLOSING = re.compile(r"^(?:(?:best|kind|warm|many)?\s*(?:regards|wishes|thanks)|sincerely|thank you|"
+                      r"cheers|yours (?:sincerely|faithfully|truly)|respectfully)\b[\w ]{0,12}[,.!]?$",
+                      re.IGNORECASE)
+SIGNATURE_LINES = 6
+SIGNATURE_LINE_WORDS = 8
 _PAST_ADVERBS = ["already", "successfully", "previously", "recently", "fully", "all", "also"]
 _PARTICIPLE = (r"^(\w+ed|made|done|written|run|built|shipped|sold|held|given|begun|taken|"
                r"brought|sent|grown|drawn|set|put)$")
@@ -262,7 +269,7 @@ class ScopeAnnotator:
         self.section_patterns = {
             kind: re.compile(r"\b(?:" + "|".join(map(re.escape, self.sections.get(kind, ()))) + r")\b"
                              if self.sections.get(kind) else r"(?!)")
-            for kind in ("boilerplate", "excluded", "background")}
+            for kind in ("boilerplate", "excluded", "background", "requirements")}
         self.vocab = nlp.vocab
 
     # -- sections -------------------------------------------------------------------------
@@ -270,8 +277,10 @@ class ScopeAnnotator:
         """boilerplate / excluded / background when the heading contains such a cue (checked in
         that order); requirements when it starts with one ("Rights in deliverables" is legal text)."""
         text = _HEADING_NUMBER.sub("", heading.lower()).strip(" :.-#*\t")
+        requirements = self.section_patterns["requirements"].search(text)
         for kind in ("boilerplate", "excluded", "background"):
-            if self.section_patterns[kind].search(text):
+            # "Background and scope" introduces the asks: the requirements cue wins there.
+            if self.section_patterns[kind].search(text) and not (kind == "background" and requirements):
                 return kind
         if text.startswith(tuple(self.sections.get("requirements", ()))):
             return "requirements"
@@ -304,11 +313,19 @@ class ScopeAnnotator:
                 cue_by_sent[bisect_right(starts, s) - 1].append((self.vocab.strings[m], s, e))
         segments: list[Segment] = []
         section, until_blank = "other", False
+        signature_lines = 0
         for i, sent in enumerate(sents):
             scope_hits, cue_hits = scope_by_sent[i], cue_by_sent[i]
             text = sent.text.strip()
             if not text:
                 continue
+            if (signature_lines and len(text.split()) <= SIGNATURE_LINE_WORDS
+                    and not any(label == "REQUEST" for label, _, _ in scope_hits)):
+                # A name and job title under "Best regards" ("Supply Chain Director") asks nothing.
+                signature_lines -= 1
+                segments.append(self._segment(doc, sent, text, "boilerplate", scope_hits, cue_hits))
+                continue
+            signature_lines = SIGNATURE_LINES if _CLOSING.match(text) else 0
             starts_line = sent.start == 0 or "\n" in doc[sent.start - 1].text or doc[sent.start].is_space
             after_blank = sent.start > 0 and "\n\n" in doc[sent.start - 1].text_with_ws
             if until_blank and after_blank:
@@ -414,16 +431,22 @@ class ScopeAnnotator:
             own = {label for label, hs, _ in in_sent if s <= hs < e}
             if own & {EXCLUSION, HISTORY}:
                 survivors = self._kept_fragments(doc, s, e, in_sent, service_starts)
-                if (not survivors and EXCLUSION in own and len(kept) >= 2
-                        and doc[clauses[len(kept) - 1][0]].text in ("(", "[")
-                        and doc[s].is_lower):
+                continues = (len(kept) >= 2 and doc[clauses[len(kept) - 1][0]].text in ("(", "[")
+                             and doc[s].is_lower)
+                # "(done)", "(not needed)" after an item speaks of that item.
+                remark = (doc[s].text in ("(", "[") and kept
+                          and _content_length(doc, s, e) <= 4)
+                asks = "REQUEST" in own and EXCLUSION not in own  # "must not" is no ask
+                if not survivors and not asks and (continues or remark):
                     # "Submission documents (IND, briefing packages) are prepared by our
                     # team and must not be included": the subject before the parenthesis
-                    # is excluded with its predicate.
+                    # is set aside with its predicate.
                     for k in range(len(kept) - 1, -1, -1):
                         if requests[k]:
                             break
                         kept[k] = []
+                        if remark:
+                            break
             elif previous_dropped and doc[s].text in ("(", "[") and "REQUEST" not in own:
                 # A parenthesis details the clause before it: "(rats and dogs, 4 weeks)"
                 # after a study already done is history too.

@@ -534,3 +534,33 @@ def test_cues_reach_only_their_own_fragment(processor, text, requested, excluded
     assert svc_token(requested) in tokens
     if excluded:
         assert svc_token(excluded) not in tokens
+
+
+def test_signature_block_asks_nothing(processor):
+    doc = processor.process("Hi team,\n\nWe need fill finish of 3,000 vials.\n\nBest regards,\n"
+                            "Anna Smith\nSupply Chain Director\nAcme Bio")
+    assert [s.status for s in doc.segments][-3:] == ["boilerplate"] * 3
+    assert svc_token("supply_chain_management") not in model_tokens(doc)
+
+
+def test_a_request_after_a_closing_is_read(processor):
+    doc = processor.process("Thanks,\nwe also need GLP tox for the rat study.")
+    assert svc_token("preclinical_research") in model_tokens(doc)
+
+
+def test_background_and_scope_heading_is_not_background(processor):
+    doc = processor.process("2. Background and Scope\n\nThis RFP covers clinical supply "
+                            "services for Study ONC-318.")
+    assert all(s.status == "kept" for s in doc.segments)
+
+
+@pytest.mark.parametrize("text, set_aside, requested", [
+    ("GMP API (done), DP fill finish of 2,000 vials", "apimanufacturing", "drug_product_manufacturing"),
+    ("Tox package (not required); need site monitoring for Phase 1", "preclinicalresearch",
+     "clinical_trial_management"),
+])
+def test_a_short_remark_in_brackets_speaks_of_the_item_before_it(processor, text, set_aside,
+                                                                 requested):
+    doc = processor.process(text)
+    assert doc.only_set_aside() == {set_aside}
+    assert svc_token(requested) in model_tokens(doc)
