@@ -36,5 +36,5 @@ class Config:
 FULL = Config()
 
 QUICK = replace(
-    FULL, repeats=1, short_docs=12, long_docs=3, pdfs=4, docx=4, memory_small=10, memory_large=40,
+    FULL, repeats=1, short_docs=12, long_docs=3, pdfs=4, docx=4, memory_small=30, memory_large=120,
     load_seconds=1.0, training_limit=200, training_folds=2)

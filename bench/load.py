@@ -49,7 +49,7 @@ async def _load(url: str, body: bytes, concurrency: int, seconds: float, max_req
                     async with session.post(url, data=body, headers=HEADERS) as response:
                         await response.read()
                         ok = response.status == 200
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (aiohttp.ClientError, TimeoutError):
                     ok = False
                 if ok:
                     latencies.append(time.perf_counter() - sent)

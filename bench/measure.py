@@ -10,9 +10,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
 
 from classifier.settings import BUNDLED_MODEL_DIR, PROJECT_ROOT
 
@@ -103,7 +105,8 @@ class Row:
 @dataclass
 class CommandRun:
     seconds: float
-    peak_rss_bytes: int
+    peak_rss_bytes: int       # whole run, the process and its workers, from wait4
+    sampled_rss_bytes: int    # highest sampled RSS (process + workers) while ``sample_while`` held
     stderr: str
 
 
@@ -126,22 +129,47 @@ def product_env(work: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_command(cmd: Sequence[str], env: dict[str, str], log: Path, timeout: float = 3600) -> CommandRun:
-    """Run to completion; wall seconds from start to exit and the peak RSS of the process tree.
+def _tree_rss(pid: int) -> int:
+    try:
+        root = psutil.Process(pid)
+        return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+    except psutil.Error:  # the process or a worker ended between two calls
+        return 0
 
-    The peak comes from wait4's rusage: the largest resident set of the process and of every
-    child it waited for (worker processes included), so nothing has to be sampled.
+
+def run_command(cmd: Sequence[str], env: dict[str, str], log: Path, timeout: float = 3600,
+                sample_while: Callable[[], bool] | None = None) -> CommandRun:
+    """Run to completion; wall seconds from start to exit and the process tree's memory.
+
+    The whole-run peak comes from wait4's rusage: the largest resident set of the process
+    and of every child it waited for, start-up included. ``sample_while`` narrows memory to a
+    phase (for instance once rows are being written): RSS is sampled every 20 ms while it holds.
     """
+    sampled = 0
+    done = threading.Event()
+
+    def sample(pid: int) -> None:
+        nonlocal sampled
+        while not done.wait(0.02):
+            if sample_while():
+                sampled = max(sampled, _tree_rss(pid))
+
     with open(log, "w+", encoding="utf-8") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=err, env=env, cwd=PROJECT_ROOT)
         killer = threading.Timer(timeout, proc.kill)
         killer.start()
+        sampler = threading.Thread(target=sample, args=(proc.pid,), daemon=True)
+        if sample_while is not None:
+            sampler.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             killer.cancel()
+            done.set()
+            if sampler.is_alive():
+                sampler.join()
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
@@ -149,7 +177,7 @@ def run_command(cmd: Sequence[str], env: dict[str, str], log: Path, timeout: flo
     if proc.returncode != 0:
         tail = "\n".join(stderr.splitlines()[-15:])
         raise BenchError(f"{' '.join(cmd[:3])} ... exited with {proc.returncode}:\n{tail}")
-    return CommandRun(seconds, usage.ru_maxrss * 1024, stderr)
+    return CommandRun(seconds, usage.ru_maxrss * 1024, sampled, stderr)
 
 
 def last_json_line(text: str) -> dict:

@@ -200,6 +200,7 @@ _CLOSING = re.compile(r"^(?:(?:best|kind|warm|many)?\s*(?:regards|wishes|thanks)
                       r"cheers|yours (?:sincerely|faithfully|truly)|respectfully)\b[\w ]{0,12}[,.!]?$",
                       re.IGNORECASE)
 SIGNATURE_LINES = 6
+SHORT_HEADING_WORDS = 5
 SIGNATURE_LINE_WORDS = 8
 _PAST_ADVERBS = ["already", "successfully", "previously", "recently", "fully", "all", "also"]
 _PARTICIPLE = (r"^(\w+ed|made|done|written|run|built|shipped|sold|held|given|begun|taken|"
@@ -297,7 +298,9 @@ class ScopeAnnotator:
             return False
         alpha = [t for t in words if t.is_alpha]
         titled = sum(1 for t in alpha if t.text[0].isupper()) >= max(1, len(alpha) * 0.6)
-        return bool(_HEADING_NUMBER.match(text)) or titled or text.isupper()
+        # "Services requested", "Timeline and submission": a short sentence-case line.
+        short_line = len(words) <= SHORT_HEADING_WORDS and text[0].isupper()
+        return bool(_HEADING_NUMBER.match(text)) or titled or short_line or text.isupper()
 
     # -- the component ------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:

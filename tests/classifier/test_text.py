@@ -564,3 +564,9 @@ def test_a_short_remark_in_brackets_speaks_of_the_item_before_it(processor, text
     doc = processor.process(text)
     assert doc.only_set_aside() == {set_aside}
     assert svc_token(requested) in model_tokens(doc)
+
+
+def test_a_short_sentence_case_line_is_a_heading(processor):
+    doc = processor.process("Confidentiality\nThis RFP is confidential.\n\nServices requested\n"
+                            "1. Authoring of the clinical modules of the BLA")
+    assert [s.status for s in doc.segments] == ["boilerplate", "boilerplate", "kept", "kept"]
