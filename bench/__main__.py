@@ -16,15 +16,16 @@ from bench import machine
 from bench.api_rows import api_rows
 from bench.batch_rows import file_rows, memory_rows, text_rows
 from bench.config import FULL, QUICK, Config
+from bench.dask_rows import dask_rows
 from bench.measure import BenchError, Row, product_env
 from bench.table import format_report
 from bench.training_rows import training_rows
 
 GROUPS: dict[str, Callable[[Config, Path, dict[str, str]], list[Row]]] = {
-    "text": text_rows, "files": file_rows, "memory": memory_rows, "api": api_rows,
+    "text": text_rows, "dask": dask_rows, "files": file_rows, "memory": memory_rows, "api": api_rows,
     "training": training_rows,
 }
-ALIASES = {"batch": ("text", "files", "memory"), "startup": ("api",)}
+ALIASES = {"batch": ("text", "dask", "files", "memory"), "startup": ("api",)}
 
 
 def _groups(value: str) -> list[str]:
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     report = {"mode": "quick" if args.quick else "full", "repeats": cfg.repeats,
               "started": datetime.now(UTC).isoformat(timespec="seconds"),
-              "groups": args.only, "machine": machine.describe(), "load_before": machine.load_average()}
+              "groups": args.only, "commit": machine.commit(), "machine": machine.describe(), "load_before": machine.load_average()}
     rows: list[Row] = []
     try:
         with tempfile.TemporaryDirectory(prefix="rfp-bench-") as tmp:

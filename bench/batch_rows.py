@@ -21,7 +21,8 @@ _runs = count()
 
 
 def classify_run(inputs: Sequence[Path], workers: int, expected: int, work: Path,
-                 env: dict[str, str], sample_rss: bool = False) -> CommandRun:
+                 env: dict[str, str], sample_rss: bool = False,
+                 options: Sequence[str] = ()) -> CommandRun:
     """One ``classify`` run over ``inputs``; every document must come out classified.
 
     ``sample_rss`` samples memory once the first row is written: classifying, not loading.
@@ -29,7 +30,7 @@ def classify_run(inputs: Sequence[Path], workers: int, expected: int, work: Path
     n = next(_runs)
     out = work / f"rows-{n}.jsonl"
     cmd = [rfp_command(), "classify", *map(str, inputs), "-o", str(out), "--format", "jsonl",
-           "--workers", str(workers), "--quiet", "--no-resume"]
+           "--workers", str(workers), "--quiet", "--no-resume", *options]
 
     def writing() -> bool:
         try:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
 import psutil
+
+from classifier.settings import PROJECT_ROOT
 
 LIBRARIES = ("spacy", "scikit-learn", "numpy", "fastapi", "pydantic", "uvicorn", "aiohttp", "pypdf",
              "python-docx")
@@ -21,6 +24,18 @@ def _cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def commit() -> str:
+    """The project's git commit, marked dirty when the work tree has changes; '-' outside git."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+                              text=True, check=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "-"
+    return head + (" (with uncommitted changes)" if dirty else "")
 
 
 def load_average() -> list[float]:

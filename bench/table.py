@@ -58,7 +58,7 @@ def format_report(report: dict, rows: Sequence[Row]) -> str:
     judged = [r.met for r in rows if r.met is not None]
     lines = [
         (f"rfp-classifier benchmark: {report['mode']} run, {report['repeats']} repeat(s) per row, "
-         f"{report['started']}, {report['seconds'] / 60:.1f} min"),
+         f"{report['started']}, {report['seconds'] / 60:.1f} min, commit {report['commit']}"),
         (f"machine: {m['cpu']}, {m['cpus_usable']} usable CPUs ({m['cpus']} online), "
          f"{m['ram_gib']} GiB RAM, {m['os']}, Python {m['python']}"),
         "libraries: " + ", ".join(f"{k} {v}" for k, v in m["libraries"].items()),

@@ -26,7 +26,7 @@ EXPECTED_ROWS = {
     "memory.batch_rss_classifying", "memory.batch_peak_rss",
     *(f"api.c{c}.{m}" for c in (1, 8, 32) for m in ("rps", "p50", "p99")),
     "startup.ready_seconds", "startup.model_size", "startup.rss_after_load",
-    "training.seconds",
+    "training.seconds", "batch.dask.docs_per_s",
 }
 WITH_TARGET = {"batch.text.short.w2.docs_per_s", "batch.pdf.extraction_overhead",
                "batch.docx.extraction_overhead", "memory.batch_rss_classifying", "api.c8.rps", "api.c8.p99",
@@ -65,9 +65,9 @@ def test_table_shows_reference_ratio_and_verdict():
 
 
 def test_groups_expand_aliases_and_refuse_unknown_names(capsys):
-    assert parse_args(["--only", "batch,api"]).only == ["text", "files", "memory", "api"]
+    assert parse_args(["--only", "batch,api"]).only == ["text", "dask", "files", "memory", "api"]
     assert parse_args(["--only", "startup,api"]).only == ["api"]
-    assert parse_args([]).only == ["text", "files", "memory", "api", "training"]
+    assert parse_args([]).only == ["text", "dask", "files", "memory", "api", "training"]
     with pytest.raises(SystemExit):
         parse_args(["--only", "nonsense"])
     assert "unknown group 'nonsense'" in capsys.readouterr().err
